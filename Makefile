@@ -1,0 +1,55 @@
+# defport-kg — every entry point a user or CI needs. `make demo` and `make test` set up
+# everything from nothing (virtual environment, packages); no other step is assumed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STORE  ?= ./defport-store
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install demo test test-fast lint bench wheelhouse data docs clean
+
+help:
+	@echo "make demo        install, load the example data, serve on http://$(HOST):$(PORT)/"
+	@echo "make test        install with test extras, run ruff and the whole test suite"
+	@echo "make test-fast   the quick loop: tests not marked slow"
+	@echo "make bench       run the benchmarks and print their figures"
+	@echo "make wheelhouse  collect every wheel for an air-gapped installation"
+	@echo "make data        regenerate the reference data from its sources"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/defport-kg init --example --store $(STORE)
+	$(BIN)/defport-kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks data/build
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -n 2 --dist worksteal -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+wheelhouse: $(STAMP)
+	$(BIN)/python -m pip wheel --quiet -c constraints.txt -w wheelhouse '.[test]'
+	@echo "wheelhouse/ holds every wheel: on the air-gapped machine run"
+	@echo "  python3 -m venv .venv && .venv/bin/pip install --no-index --find-links wheelhouse defport-kg"
+
+data: $(STAMP)
+	$(BIN)/python data/build/build_all.py
+
+clean:
+	rm -rf $(VENV) build dist wheelhouse .pytest_cache .ruff_cache .hypothesis

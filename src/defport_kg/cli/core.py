@@ -1,0 +1,278 @@
+"""The core commands: init, import, validate, query, find, serve, backup, restore, check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from defport_kg.cli.common import (
+    JsonOption,
+    StoreOption,
+    handle_errors,
+    opened_store,
+    print_json,
+    store_location,
+)
+from defport_kg.errors import ValidationFailed
+
+
+def register(app: typer.Typer) -> None:
+    for command in (init, import_, validate, query, find, serve, backup, restore, check):
+        name = command.__name__.rstrip("_")
+        app.command(name)(command)
+
+
+@handle_errors
+def init(
+    example: Annotated[bool, typer.Option("--example", help="Add the fictional example industrial base.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Create the store; load ontology, shapes, reference data and the Defport partners."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from defport_kg.bootstrap import initialise
+
+    with opened_store(store, create=True, command="defport-kg init") as handle:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            task = bar.add_task("loading", total=None)
+
+            def progress(name: str, index: int, total: int) -> None:
+                bar.update(task, description=f"loading {name}", completed=index - 1, total=total)
+                if not sys.stderr.isatty():
+                    typer.echo(f"[{index}/{total}] {name}", err=True)
+
+            loaded = initialise(handle, example=example, progress=progress)
+        total = handle.triple_count()
+    location = store_location(store)
+    if loaded:
+        typer.echo(f"Loaded {len(loaded)} graph(s), {sum(loaded.values())} triples, into {location}.")
+    else:
+        typer.echo(f"{location} is up to date: nothing to load.")
+    typer.echo(f"The live data holds {total} triples.")
+
+
+def _print_report(report: object, fmt: str) -> None:
+    if report is None:
+        return
+    if fmt == "json":
+        print_json(report.to_json())  # type: ignore[attr-defined]
+    elif fmt == "turtle":
+        typer.echo(report.to_turtle())  # type: ignore[attr-defined]
+    else:
+        typer.echo(report.to_text())  # type: ignore[attr-defined]
+
+
+@handle_errors
+def import_(
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files (.ttl .trig .nt .nq .jsonld .rdf).", show_default=False)
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; store nothing.")] = False,
+    replace: Annotated[
+        str | None, typer.Option("--replace", help="Replace the live import of this source file name.")
+    ] = None,
+    rdf_format: Annotated[
+        str | None, typer.Option("--format", help="RDF format when the extension does not tell.")
+    ] = None,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Parse, validate against the shapes, and commit all files or nothing."""
+    from defport_kg.imports import import_files
+
+    with opened_store(store, command="defport-kg import") as handle:
+        try:
+            result = import_files(handle, files, fmt=rdf_format, dry_run=dry_run, replace=replace)
+        except ValidationFailed as failure:
+            _print_report(failure.report, "json" if json_output else "text")
+            typer.echo(f"Error: {failure.message}", err=True)
+            raise typer.Exit(1) from None
+    if json_output:
+        print_json(result.to_json())
+        return
+    _print_report(result.report, "text")
+    if result.dry_run:
+        typer.echo(f"Dry run: {result.triple_count} triples conform; nothing was stored.")
+    else:
+        typer.echo(f"Committed import {result.import_id} ({result.triple_count} triples) as {result.graph}.")
+        for old in result.replaced:
+            typer.echo(f"Superseded {old}.")
+
+
+@handle_errors
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="RDF files to validate.", show_default=False)],
+    output_format: Annotated[str, typer.Option("--format", help="Report format: text, json or turtle.")] = "text",
+    rdf_format: Annotated[
+        str | None, typer.Option("--rdf-format", help="RDF format when the extension does not tell.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Validate only, in the context of the store's live data (as `import --dry-run`)."""
+    from defport_kg.errors import UsageError
+    from defport_kg.imports.pipeline import parse_inputs, validate_batch
+
+    if output_format not in ("text", "json", "turtle"):
+        raise UsageError(f"unknown report format {output_format!r}: use text, json or turtle")
+    parsed = parse_inputs(files, rdf_format)
+    with opened_store(store, command="defport-kg validate") as handle:
+        report = validate_batch(handle, [q for p in parsed for q in p.quads])
+    _print_report(report, output_format)
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+@handle_errors
+def query(
+    query_text: Annotated[
+        str | None, typer.Argument(metavar="QUERY", help="Query text, a .rq file, or a named query.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json, csv, tsv, xml, turtle or ntriples.")
+    ] = "table",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE for a named query's parameter.")
+    ] = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Run SPARQL over the live data."""
+    from defport_kg.errors import UsageError
+    from defport_kg.querying import RESULT_FORMATS, resolve_query_text, run_query, serialize_results
+
+    if list_queries:
+        _list_named_queries()
+        return
+    if query_text is None:
+        raise UsageError("give a QUERY: query text, a .rq file, or a named query (see --list)")
+    if output_format not in RESULT_FORMATS:
+        raise UsageError(f"unknown format {output_format!r}: use one of {', '.join(RESULT_FORMATS)}")
+    text, _origin = resolve_query_text(query_text)
+    if param:
+        text = _bind_named_parameters(query_text, text, param)
+    with opened_store(store, command="defport-kg query") as handle:
+        result = run_query(handle, text)
+        output = serialize_results(result, output_format)
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+
+
+def _bind_named_parameters(name: str, text: str, params: list[str]) -> str:
+    from defport_kg.errors import UsageError
+    from defport_kg.store.binding import bind_values
+
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param {item!r}: write NAME=VALUE")
+        values[key.strip()] = value
+    try:
+        from defport_kg import queries as registry
+    except ImportError:  # pragma: no cover - registry ships with the package
+        registry = None
+    if registry is not None and hasattr(registry, "get_query"):
+        named = registry.get_query(name)
+        bindings = named.bindings(values)
+        return bind_values(text, {k.value if hasattr(k, "value") else str(k): v for k, v in bindings.items()})
+    from defport_kg.namespaces import expand
+
+    return bind_values(text, {f"_{k}": expand(v) for k, v in values.items()})
+
+
+def _list_named_queries() -> None:
+    from defport_kg.resources import queries_dir
+
+    for path in sorted(queries_dir().glob("*.rq")):
+        summary = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("#+ summary:")
+            ),
+            "",
+        )
+        typer.echo(f"{path.stem:40} {summary}")
+
+
+@handle_errors
+def find(
+    text: Annotated[str, typer.Argument(help="A name (English or Dutch) or a KvK, LEI, NCAGE or NSN.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language of the labels shown: en or nl.")] = "en",
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Search organisations, items and capabilities by name or identifier."""
+    from defport_kg.search import find as search
+
+    with opened_store(store, command="defport-kg find") as handle:
+        found = search(handle, text, lang=lang)
+    if json_output:
+        print_json(found)
+        return
+    if not found:
+        typer.echo(f"Nothing found for {text!r}.")
+        return
+    for hit in found:
+        typer.echo(f"{hit['kind']:13} {hit['label']}  <{hit['iri']}>")
+
+
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """Serve the HTTP API, the SPARQL endpoint and the web interface."""
+    import uvicorn
+
+    from defport_kg.api.app import create_app
+
+    with opened_store(store, command="defport-kg serve") as handle:
+        typer.echo(f"Serving {store_location(store)} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        uvicorn.run(create_app(handle), host=host, port=port, log_level="info")
+
+
+@handle_errors
+def backup(
+    target: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    store: StoreOption = None,
+) -> None:
+    """Write a consistent copy of the store to a new folder."""
+    with opened_store(store, command="defport-kg backup") as handle:
+        handle.backup(target)
+    typer.echo(f"Backed up {store_location(store)} to {target}.")
+
+
+@handle_errors
+def restore(
+    source: Annotated[Path, typer.Argument(help="A folder written by `defport-kg backup`.")],
+    store: StoreOption = None,
+) -> None:
+    """Replace the store with a backup (the store must not be in use)."""
+    from defport_kg.store import EmbeddedStore
+
+    EmbeddedStore.restore(source, store_location(store))
+    typer.echo(f"Restored {store_location(store)} from {source}.")
+
+
+@handle_errors
+def check(json_output: JsonOption = False, store: StoreOption = None) -> None:
+    """Verify the store's integrity: live data matches its source graphs, no staging leftovers."""
+    with opened_store(store, command="defport-kg check") as handle:
+        problems = handle.check()
+        graphs = handle.source_graphs()
+    if json_output:
+        print_json({"ok": not problems, "problems": problems, "graphs": len(graphs)})
+    else:
+        for problem in problems:
+            typer.echo(f"problem: {problem}")
+        typer.echo("ok" if not problems else f"{len(problems)} problem(s)")
+    raise typer.Exit(0 if not problems else 1)

@@ -1,0 +1,389 @@
+"""The embedded, persistent store (pyoxigraph on RocksDB) with CONTRACT §1 graph semantics.
+
+Every source lives in its own named graph. ``dpid:graph/live`` holds the set union of the live
+source graphs and is maintained in the same atomic operation as every write, so the default graph
+of every query counts each triple once (pyoxigraph's own union default graph repeats triples that
+two graphs assert, and a sum of ``dp:share`` would double count).
+
+pyoxigraph 0.5 is atomic only for ``extend``, ``load`` into an empty graph and ``update``; each
+write below is exactly one of those, so a process killed at any moment leaves the store as before
+or as after (at worst an inactive staging graph, which ``cleanup_staging`` removes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from defport_kg.errors import QueryError, StoreError, StoreLockedError, UsageError
+from defport_kg.namespaces import (
+    CATALOG_GRAPH,
+    DCTERMS,
+    DP,
+    LIVE_GRAPH,
+    RDF,
+    RDFS,
+    SHAPES_GRAPH,
+    XSD,
+)
+from defport_kg.store import lock
+from defport_kg.store.binding import bind_values
+from defport_kg.store.terms import to_python, to_term
+
+DATABASE_DIR = "oxigraph"
+
+_LIVE = ox.NamedNode(LIVE_GRAPH)
+_CATALOG = ox.NamedNode(CATALOG_GRAPH)
+_STATUS = ox.NamedNode(DP + "status")
+_ROLE = ox.NamedNode(DP + "graphRole")
+_TYPE = ox.NamedNode(RDF + "type")
+_SOURCE_GRAPH = ox.NamedNode(DP + "SourceGraph")
+_LABEL = ox.NamedNode(RDFS + "label")
+_MODIFIED = ox.NamedNode(DCTERMS + "modified")
+STATUS_LIVE = DP + "Live"
+STATUS_STAGING = DP + "Staging"
+STATUS_SUPERSEDED = DP + "Superseded"
+STATUS_ROLLED_BACK = DP + "RolledBack"
+
+Triple = ox.Triple | ox.Quad | tuple[Any, Any, Any]
+
+
+def _now_literal() -> ox.Literal:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    return ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime"))
+
+
+def _spo(triple: Triple) -> tuple[Any, Any, Any]:
+    if isinstance(triple, ox.Quad | ox.Triple):
+        return triple.subject, triple.predicate, triple.object
+    return triple[0], triple[1], triple[2]
+
+
+class EmbeddedStore:
+    """One process's handle on an embedded store; close it to release the lock."""
+
+    kind = "embedded"
+
+    def __init__(self, raw: ox.Store, directory: Path | None) -> None:
+        self.raw = raw
+        self.directory = directory
+        self._live_cache: list[str] | None = None
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False, command: str = "defport-kg") -> EmbeddedStore:
+        directory = Path(path)
+        database = directory / DATABASE_DIR
+        if not database.exists():
+            if not create:
+                raise UsageError(f"no store at {directory}: create one with `defport-kg init --store {directory}`")
+            database.mkdir(parents=True, exist_ok=True)
+        try:
+            raw = ox.Store(str(database))
+        except OSError as error:
+            if lock.is_lock_error(error):
+                holder = lock.describe_holder(directory)
+                raise StoreLockedError(
+                    f"the store {directory} is held by {holder}: stop it, or use the HTTP API "
+                    "of the running service (e.g. POST /api/imports, GET /sparql)"
+                ) from None
+            raise StoreError(f"cannot open the store {directory}: {error}") from None
+        lock.write_holder(directory, command)
+        store = cls(raw, directory)
+        store.cleanup_staging()
+        return store
+
+    @classmethod
+    def in_memory(cls) -> EmbeddedStore:
+        return cls(ox.Store(), None)
+
+    def close(self) -> None:
+        if self.raw is None:
+            return
+        with contextlib.suppress(OSError):
+            self.raw.flush()
+        if self.directory is not None:
+            lock.clear_holder(self.directory)
+        self.raw = None  # type: ignore[assignment]
+        # Dropping the last reference releases the RocksDB lock.
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def live_graphs(self) -> list[str]:
+        """The live source graphs (CONTRACT §1), from the catalogue."""
+        if self._live_cache is None:
+            self._live_cache = sorted(
+                q.subject.value
+                for q in self.raw.quads_for_pattern(None, _STATUS, ox.NamedNode(STATUS_LIVE), _CATALOG)
+                if isinstance(q.subject, ox.NamedNode)
+            )
+        return list(self._live_cache)
+
+    def query(
+        self,
+        sparql: str,
+        substitutions: dict[str, Any] | None = None,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        use_query_dataset: bool = False,
+    ) -> Any:
+        """Run SPARQL over the live data (each triple once); GRAPH sees the live source graphs.
+
+        ``use_query_dataset`` leaves FROM / FROM NAMED of the query in charge (pyoxigraph would
+        otherwise let ``default_graph`` override them).
+        """
+        kwargs: dict[str, Any] = {}
+        if not use_query_dataset:
+            graphs = default_graph if default_graph is not None else [LIVE_GRAPH]
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in graphs]
+            names = named_graphs if named_graphs is not None else self.live_graphs()
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in names]
+        if substitutions:
+            kwargs["substitutions"] = {
+                ox.Variable(k.lstrip("?$")) if isinstance(k, str) else k: to_term(v) for k, v in substitutions.items()
+            }
+        try:
+            return self.raw.query(sparql, **kwargs)
+        except SyntaxError as error:
+            raise QueryError(f"the query does not parse: {error}") from None
+
+    def select(self, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
+        """Rows of a SELECT as dicts of Python values; keyword arguments are bound, not pasted."""
+        results = self.query(bind_values(sparql, bindings))
+        names = [v.value for v in results.variables]
+        return [{n: to_python(row[n]) for n in names} for row in results]
+
+    def ask(self, sparql: str, **bindings: Any) -> bool:
+        return bool(self.query(bind_values(sparql, bindings)))
+
+    def graph_quads(self, graph: str) -> Iterator[ox.Quad]:
+        return self.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
+    def triple_count(self, graph: str = LIVE_GRAPH) -> int:
+        rows = self.raw.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.NamedNode(graph))
+        return int(next(iter(rows))["n"].value)
+
+    def source_graphs(self) -> list[dict[str, Any]]:
+        """Every catalogued source graph with its role, status and label."""
+        rows = self.raw.query(
+            """PREFIX dp: <https://w3id.org/defport/ontology#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            PREFIX dcterms: <http://purl.org/dc/terms/>
+            SELECT ?g ?role ?status ?label ?modified WHERE {
+              ?g a dp:SourceGraph ; dp:graphRole ?role ; dp:status ?status .
+              OPTIONAL { ?g rdfs:label ?label } OPTIONAL { ?g dcterms:modified ?modified }
+            } ORDER BY ?g""",
+            default_graph=_CATALOG,
+        )
+        return [{k: to_python(r[k]) for k in ("g", "role", "status", "label", "modified")} | {} for r in rows]
+
+    def has_graph(self, graph: str) -> bool:
+        return any(True for _ in self.raw.quads_for_pattern(ox.NamedNode(graph), _TYPE, _SOURCE_GRAPH, _CATALOG))
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _catalog_quads(self, graph: ox.NamedNode, role: str, status: str, label: str | None) -> list[ox.Quad]:
+        quads = [
+            ox.Quad(graph, _TYPE, _SOURCE_GRAPH, _CATALOG),
+            ox.Quad(graph, _ROLE, ox.Literal(role), _CATALOG),
+            ox.Quad(graph, _STATUS, ox.NamedNode(status), _CATALOG),
+            ox.Quad(graph, _MODIFIED, _now_literal(), _CATALOG),
+        ]
+        if label:
+            quads.append(ox.Quad(graph, _LABEL, ox.Literal(label), _CATALOG))
+        return quads
+
+    def add_source_graph(
+        self,
+        graph: str,
+        triples: Iterable[Triple],
+        *,
+        role: str,
+        label: str | None = None,
+        live: bool = True,
+        extra_quads: Iterable[ox.Quad] = (),
+    ) -> int:
+        """Store a new source graph (and, when live, its triples in the live union) atomically.
+
+        ``extra_quads`` (e.g. provenance in the catalogue) are written in the same transaction.
+        Returns the number of distinct triples stored in the graph.
+        """
+        if self.has_graph(graph):
+            raise UsageError(f"the graph {graph} exists already")
+        node = ox.NamedNode(graph)
+        spo = {_spo(t) for t in triples}
+        quads: list[ox.Quad] = [ox.Quad(s, p, o, node) for s, p, o in spo]
+        if live:
+            quads.extend(ox.Quad(s, p, o, _LIVE) for s, p, o in spo)
+        quads.extend(self._catalog_quads(node, role, STATUS_LIVE if live else STATUS_STAGING, label))
+        quads.extend(extra_quads)
+        self._write(lambda: self.raw.extend(quads))
+        return len(spo)
+
+    def stage_graph(
+        self,
+        graph: str,
+        triples: Iterable[Triple],
+        *,
+        role: str,
+        label: str | None = None,
+        extra_quads: Iterable[ox.Quad] = (),
+    ) -> int:
+        """Store a graph that is not live yet (one atomic write); ``activate`` makes it live."""
+        return self.add_source_graph(graph, triples, role=role, label=label, live=False, extra_quads=extra_quads)
+
+    def activate(
+        self, graph: str, *, retire: Iterable[str] = (), retire_status: str = STATUS_SUPERSEDED, extra_update: str = ""
+    ) -> None:
+        """In ONE atomic update: take ``retire`` graphs out of the live data and make ``graph`` live."""
+        parts = [self._retire_update(g, retire_status) for g in retire]
+        parts.append(
+            f"""INSERT {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }};
+            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
+            INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }} }}"""
+        )
+        if extra_update:
+            parts.append(extra_update)
+        self._write(lambda: self.raw.update(";\n".join(parts)))
+
+    def retire(self, graph: str, status: str = STATUS_SUPERSEDED, *, extra_update: str = "") -> None:
+        """Take a source graph out of the live data but keep it (history, rollback)."""
+        update = self._retire_update(graph, status)
+        if extra_update:
+            update += ";\n" + extra_update
+        self._write(lambda: self.raw.update(update))
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a source graph entirely (out of the live data, out of the catalogue)."""
+        update = (
+            self._retire_update(graph, STATUS_ROLLED_BACK)
+            + f""";
+            DROP SILENT GRAPH <{graph}>;
+            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}"""
+        )
+        self._write(lambda: self.raw.update(update))
+
+    def _retire_update(self, graph: str, status: str) -> str:
+        # A triple leaves the live union only when no other live source graph asserts it.
+        return f"""DELETE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
+              GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }}
+              GRAPH <{graph}> {{ ?s ?p ?o }}
+              FILTER NOT EXISTS {{
+                GRAPH <{CATALOG_GRAPH}> {{ ?other <{DP}status> <{STATUS_LIVE}> }}
+                FILTER (?other != <{graph}>)
+                GRAPH ?other {{ ?s ?p ?o }}
+              }}
+            }};
+            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
+            INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{status}> }} }}"""
+
+    def update_system(self, sparql_update: str) -> None:
+        """A SPARQL Update on system graphs (catalogue, audit); one atomic operation."""
+        self._write(lambda: self.raw.update(sparql_update))
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Write quads to system graphs in one atomic operation (never to source graphs)."""
+        batch = list(quads)
+        if any(q.graph_name == _LIVE or isinstance(q.graph_name, ox.DefaultGraph) for q in batch):
+            raise StoreError("internal: the live graph is only written through source graphs")
+        self._write(lambda: self.raw.extend(batch))
+
+    def cleanup_staging(self) -> list[str]:
+        """Drop graphs left staged by an interrupted import; they were never live."""
+        staged = [
+            q.subject.value
+            for q in self.raw.quads_for_pattern(None, _STATUS, ox.NamedNode(STATUS_STAGING), _CATALOG)
+            if isinstance(q.subject, ox.NamedNode)
+        ]
+        for graph in staged:
+            self.drop_graph(graph)
+        return staged
+
+    def _write(self, operation: Any) -> None:
+        try:
+            operation()
+        except OSError as error:
+            raise StoreError(f"the store could not be written (nothing was changed): {error}") from None
+        finally:
+            self._live_cache = None
+
+    # -- integrity and maintenance -------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems found in the graph bookkeeping; an empty list means the store is sound."""
+        problems: list[str] = []
+        live = self.live_graphs()
+        values = " ".join(f"<{g}>" for g in live)
+        missing = self.raw.query(
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{
+              VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}
+              FILTER NOT EXISTS {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} }}"""
+        )
+        n_missing = int(next(iter(missing))["n"].value)
+        if n_missing:
+            problems.append(f"{n_missing} triples of live source graphs are missing from the live data")
+        extra = self.raw.query(
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }}
+              FILTER NOT EXISTS {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} }}"""
+        )
+        n_extra = int(next(iter(extra))["n"].value)
+        if n_extra:
+            problems.append(f"{n_extra} triples in the live data belong to no live source graph")
+        catalogued = {row["g"] for row in self.source_graphs()}
+        system = {LIVE_GRAPH, CATALOG_GRAPH, SHAPES_GRAPH}
+        for graph in self.raw.named_graphs():
+            name = graph.value if isinstance(graph, ox.NamedNode) else str(graph)
+            if (
+                name not in catalogued
+                and name not in system
+                and not name.startswith(CATALOG_GRAPH.rsplit("/", 1)[0] + "/system/")
+            ):
+                problems.append(f"graph {name} is not in the catalogue")
+        for row in self.source_graphs():
+            if row["status"] == STATUS_STAGING:
+                problems.append(f"staging graph {row['g']} left over")
+        return problems
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the database in ``target`` (which must not exist)."""
+        target = Path(target)
+        if target.exists():
+            raise UsageError(f"backup target {target} exists already: give a new folder")
+        target.mkdir(parents=True)
+        self.raw.flush()
+        self.raw.backup(str(target / DATABASE_DIR))
+        return target
+
+    @staticmethod
+    def restore(backup_dir: str | Path, store_dir: str | Path) -> None:
+        """Replace the store at ``store_dir`` by a backup (the store must not be open)."""
+        source = Path(backup_dir) / DATABASE_DIR
+        if not source.is_dir():
+            raise UsageError(f"{backup_dir} is not a defport-kg backup (no {DATABASE_DIR}/ folder)")
+        target = Path(store_dir)
+        probe = EmbeddedStore.open(source.parent, command="defport-kg restore (check)")
+        probe.close()
+        database = target / DATABASE_DIR
+        if database.exists():
+            holder = EmbeddedStore.open(target, command="defport-kg restore")  # fails if held
+            holder.close()
+            shutil.rmtree(database)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, database)
