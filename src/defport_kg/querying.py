@@ -17,6 +17,15 @@ from defport_kg.resources import queries_dir
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "xml", "ntriples")
 
 
+def is_named_query(query: str) -> bool:
+    """A bare name (letters, digits, - and _) of a file in queries/."""
+    return (
+        bool(query)
+        and query.replace("-", "").replace("_", "").isalnum()
+        and (queries_dir() / f"{query}.rq").is_file()
+    )
+
+
 def resolve_query_text(query: str) -> tuple[str, str]:
     """(text, origin): QUERY is a .rq file, a named query in queries/, or the query itself."""
     candidate = Path(query)
@@ -81,8 +90,9 @@ def serialize_results(result: Any, fmt: str) -> str:
         }.get(fmt)
         if rdf is None:
             raise UsageError(f"format {fmt} is for SELECT/ASK results; use turtle, ntriples or json")
-        kwargs = {"prefixes": PREFIXES} if rdf == ox.RdfFormat.TURTLE else {}
-        return result.serialize(format=rdf, **kwargs).decode("utf-8")
+        from defport_kg.rdfio import serialize
+
+        return serialize(list(result), rdf, PREFIXES if rdf == ox.RdfFormat.TURTLE else None).decode("utf-8")
     if fmt == "turtle" or fmt == "ntriples":
         raise UsageError(f"format {fmt} is for CONSTRUCT/DESCRIBE; use table, json, csv, tsv or xml")
     if fmt == "table":

@@ -111,8 +111,8 @@ def test_import_dry_run_stores_nothing(store_dir: Path, tmp_path: Path) -> None:
 
 def test_import_with_violations_exits_1_and_stores_nothing(store_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "bad.ttl"
-    data.write_text(ORG_TTL.replace('dp:country <https://w3id.org/defport/id/country/DE> .', "."))
-    data.write_text(data.read_text().replace('"Test Company (fictional)"@en ;', '"Test Company (fictional)"@en .'))
+    # An organisation without dp:country breaks the minimal valid organisation (CONTRACT §2).
+    data.write_text(ORG_TTL.replace(' ;\n  dp:country <https://w3id.org/defport/id/country/DE> .', " ."))
     before = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv", store=store_dir)
     result = run_cli("import", str(data), store=store_dir)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -197,3 +197,23 @@ def test_every_command_has_help() -> None:
         assert "--store" in result.stdout, command
 
 
+
+
+def test_named_query_with_a_parameter(_example_store_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(_example_store_dir, store)
+    listing = run_cli("query", "--list", store=store)
+    assert "organisations-by-country" in listing.stdout
+    nl = run_cli("query", "organisations-by-country", "--param", "country=dpid:country/NL", "--format", "json",
+                 store=store)
+    assert nl.returncode == 0, nl.stderr
+    nl_rows = json.loads(nl.stdout)["results"]["bindings"]
+    ch = run_cli("query", "organisations-by-country", "-p", "country=https://w3id.org/defport/id/country/CH",
+                 "--format", "json", store=store)
+    ch_rows = json.loads(ch.stdout)["results"]["bindings"]
+    assert nl_rows and ch_rows
+    assert {r["organisation"]["value"] for r in nl_rows}.isdisjoint({r["organisation"]["value"] for r in ch_rows})
+    bad = run_cli("query", "organisations-by-country", "--param", "nonsense", store=store)
+    assert bad.returncode == 2 and "NAME=VALUE" in bad.stderr

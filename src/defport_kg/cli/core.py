@@ -74,59 +74,94 @@ def _print_report(report: object, fmt: str) -> None:
 @handle_errors
 def import_(
     files: Annotated[
-        list[Path], typer.Argument(help="RDF files (.ttl .trig .nt .nq .jsonld .rdf).", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="RDF files (.ttl .trig .nt .nq .jsonld .rdf) and steward templates (.csv, .xlsx).",
+            show_default=False,
+        ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only; store nothing.")] = False,
     replace: Annotated[
-        str | None, typer.Option("--replace", help="Replace the live import of this source file name.")
+        str | None,
+        typer.Option("--replace", help="Replace the live import of this source file name (one atomic step)."),
     ] = None,
     rdf_format: Annotated[
         str | None, typer.Option("--format", help="RDF format when the extension does not tell.")
     ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", help="Which template CSV files are, when their names do not tell: "
+                     "organisations, sites, items, supply or capabilities."),
+    ] = None,
+    report_format: Annotated[
+        str, typer.Option("--report", help="Format of the validation report: text, json, turtle or csv.")
+    ] = "text",
     json_output: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """Parse, validate against the shapes, and commit all files or nothing."""
+    """Parse, validate against the shapes, and commit all files or nothing.
+
+    Exit status 0 committed (or a dry run that conforms), 1 violations (nothing stored), 2
+    unreadable input or usage."""
+    from defport_kg.cli.imports import check_report_format, print_report, progress_display
     from defport_kg.imports import import_files
 
-    with opened_store(store, command="defport-kg import") as handle:
+    check_report_format(report_format)
+    fmt = "json" if json_output else report_format
+    with opened_store(store, command="defport-kg import") as handle, progress_display("import") as progress:
         try:
-            result = import_files(handle, files, fmt=rdf_format, dry_run=dry_run, replace=replace)
+            # The command line holds the store alone: large batches may be bulk loaded (crash-safe).
+            result = import_files(handle, files, fmt=rdf_format, template=template, dry_run=dry_run,
+                                  replace=replace, exclusive=True, progress=progress)
         except ValidationFailed as failure:
-            _print_report(failure.report, "json" if json_output else "text")
+            print_report(failure.report, fmt)
             typer.echo(f"Error: {failure.message}", err=True)
             raise typer.Exit(1) from None
     if json_output:
         print_json(result.to_json())
         return
-    _print_report(result.report, "text")
+    if result.report is not None and (result.report.results or report_format != "text"):
+        print_report(result.report, report_format)
+    for note in result.notes:
+        typer.echo(f"Note: {note}", err=True)
+    out = report_format == "text"  # keep a machine-readable report alone on stdout
     if result.dry_run:
-        typer.echo(f"Dry run: {result.triple_count} triples conform; nothing was stored.")
+        typer.echo(f"Dry run: {result.triple_count} triples conform; nothing was stored.", err=not out)
     else:
-        typer.echo(f"Committed import {result.import_id} ({result.triple_count} triples) as {result.graph}.")
+        typer.echo(f"Committed import {result.import_id} ({result.triple_count} triples) as {result.graph}.",
+                   err=not out)
         for old in result.replaced:
-            typer.echo(f"Superseded {old}.")
+            typer.echo(f"Superseded {old}.", err=not out)
 
 
 @handle_errors
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="RDF files to validate.", show_default=False)],
-    output_format: Annotated[str, typer.Option("--format", help="Report format: text, json or turtle.")] = "text",
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files or steward templates (.csv, .xlsx) to validate.", show_default=False)
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", help="Report format: text, json, turtle or csv.")
+    ] = "text",
     rdf_format: Annotated[
         str | None, typer.Option("--rdf-format", help="RDF format when the extension does not tell.")
     ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", help="Which template CSV files are, when their names do not tell."),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Validate only, in the context of the store's live data (as `import --dry-run`)."""
-    from defport_kg.errors import UsageError
-    from defport_kg.imports.pipeline import parse_inputs, validate_batch
+    """Validate only, in the context of the store's live data (as `import --dry-run`).
 
-    if output_format not in ("text", "json", "turtle"):
-        raise UsageError(f"unknown report format {output_format!r}: use text, json or turtle")
-    parsed = parse_inputs(files, rdf_format)
+    Exit status 0 conforms, 1 violations, 2 unreadable input."""
+    from defport_kg.cli.imports import check_report_format, print_report
+    from defport_kg.imports import read_files, validate_sources
+
+    check_report_format(output_format)
+    sources = read_files(files, rdf_format=rdf_format, template=template)
     with opened_store(store, command="defport-kg validate") as handle:
-        report = validate_batch(handle, [q for p in parsed for q in p.quads])
-    _print_report(report, output_format)
+        report = validate_sources(handle, sources)
+    print_report(report, output_format)
     raise typer.Exit(0 if report.conforms else 1)
 
 
@@ -146,7 +181,7 @@ def query(
 ) -> None:
     """Run SPARQL over the live data."""
     from defport_kg.errors import UsageError
-    from defport_kg.querying import RESULT_FORMATS, resolve_query_text, run_query, serialize_results
+    from defport_kg.querying import RESULT_FORMATS, is_named_query, resolve_query_text, run_query, serialize_results
 
     if list_queries:
         _list_named_queries()
@@ -155,36 +190,31 @@ def query(
         raise UsageError("give a QUERY: query text, a .rq file, or a named query (see --list)")
     if output_format not in RESULT_FORMATS:
         raise UsageError(f"unknown format {output_format!r}: use one of {', '.join(RESULT_FORMATS)}")
-    text, _origin = resolve_query_text(query_text)
-    if param:
-        text = _bind_named_parameters(query_text, text, param)
+    values = _parameter_values(param or [])
     with opened_store(store, command="defport-kg query") as handle:
-        result = run_query(handle, text)
+        if is_named_query(query_text):
+            from defport_kg.queries import run_named_query
+
+            result = run_named_query(handle, query_text, values)
+        else:
+            if values:
+                raise UsageError("--param is for named queries (see --list)")
+            text, _origin = resolve_query_text(query_text)
+            result = run_query(handle, text)
         output = serialize_results(result, output_format)
     sys.stdout.write(output if output.endswith("\n") else output + "\n")
 
 
-def _bind_named_parameters(name: str, text: str, params: list[str]) -> str:
+def _parameter_values(params: list[str]) -> dict[str, str]:
     from defport_kg.errors import UsageError
-    from defport_kg.store.binding import bind_values
 
     values: dict[str, str] = {}
     for item in params:
         key, sep, value = item.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise UsageError(f"--param {item!r}: write NAME=VALUE")
         values[key.strip()] = value
-    try:
-        from defport_kg import queries as registry
-    except ImportError:  # pragma: no cover - registry ships with the package
-        registry = None
-    if registry is not None and hasattr(registry, "get_query"):
-        named = registry.get_query(name)
-        bindings = named.bindings(values)
-        return bind_values(text, {k.value if hasattr(k, "value") else str(k): v for k, v in bindings.items()})
-    from defport_kg.namespaces import expand
-
-    return bind_values(text, {f"_{k}": expand(v) for k, v in values.items()})
+    return values
 
 
 def _list_named_queries() -> None:
