@@ -83,7 +83,9 @@ def example_store(_example_store_dir: Path, tmp_path: Path) -> Iterator[Embedded
 
 
 @pytest.fixture(scope="session")
-def example_store_readonly(_example_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+def example_store_readonly(
+    _example_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EmbeddedStore]:
     """One shared example store for tests that only read (faster than a copy per test)."""
     target = tmp_path_factory.mktemp("example-ro") / "store"
     shutil.copytree(_example_store_dir, target)
@@ -92,15 +94,20 @@ def example_store_readonly(_example_store_dir: Path, tmp_path_factory: pytest.Te
     store.close()
 
 
-def run_cli(*args: str, store: Path | None = None, check: bool = False, input: str | None = None,
-            env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    store: Path | None = None,
+    check: bool = False,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `defport-kg` command in a subprocess (exit statuses are part of the contract)."""
     argv = [*CLI, *args]
     if store is not None:
         argv += ["--store", str(store)]
     full_env = {**os.environ, **(env or {})}
-    result = subprocess.run(argv, capture_output=True, text=True, input=input, env=full_env, timeout=timeout,
-                            cwd=ROOT)
+    result = subprocess.run(argv, capture_output=True, text=True, input=input, env=full_env, timeout=timeout, cwd=ROOT)
     if check and result.returncode != 0:
         raise AssertionError(f"{argv} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result

@@ -27,8 +27,21 @@ def test_readme_settings_block_is_current() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["init", "import", "validate", "query", "find", "serve", "backup", "restore", "check", "risk cut-sets",
-     "risk spof", "scale max-output", "keys add"],
+    [
+        "init",
+        "import",
+        "validate",
+        "query",
+        "find",
+        "serve",
+        "backup",
+        "restore",
+        "check",
+        "risk cut-sets",
+        "risk spof",
+        "scale max-output",
+        "keys add",
+    ],
 )
 def test_every_contract_command_appears_in_readme(command: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
