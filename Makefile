@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test test-fast lint bench wheelhouse data docs clean
+.PHONY: help install demo test test-fast lint bench wheelhouse data docs clean browser-deps
 
 help:
 	@echo "make demo        install, load the example data, serve on http://$(HOST):$(PORT)/"
@@ -34,7 +34,16 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks data/build
 
-test: $(STAMP) lint
+# The browser tests (tests/web, marked browser) drive Debian's Chromium; Playwright cannot download
+# its own browser here. Installed only when missing (apt needs root: sudo is used when not root).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+test: $(STAMP) lint browser-deps
 	$(BIN)/python -m pytest -n 2 --dist worksteal -q
 
 test-fast: $(STAMP)
