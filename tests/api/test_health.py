@@ -30,3 +30,13 @@ def test_unknown_route_is_problem_json(memory_store: EmbeddedStore) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["status"] == 404
+
+
+def test_api_docs_are_served_from_the_package(memory_store: EmbeddedStore) -> None:
+    client = TestClient(create_app(memory_store))
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower()
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code == 404

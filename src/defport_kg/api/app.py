@@ -150,6 +150,24 @@ def _document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _install_offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the package's vendored files: air-gapped networks have no CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    vendor = "/static/vendor/swagger-ui/"
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="defport-kg API",
+            swagger_js_url=vendor + "swagger-ui-bundle.js",
+            swagger_css_url=vendor + "swagger-ui.css",
+            swagger_favicon_url=vendor + "favicon-32x32.png",
+        )
+
+
 def create_app(store: Any, settings: Settings | None = None) -> FastAPI:
     """The app over ``store``; ``settings`` defaults to the environment (DEFPORT_KG_*)."""
     settings = settings or get_settings()
@@ -161,7 +179,11 @@ def create_app(store: Any, settings: Settings | None = None) -> FastAPI:
         "(`Authorization: Bearer <key>`, made with `defport-kg keys add NAME --role R`); reads are "
         "open unless `DEFPORT_KG_REQUIRE_KEYS_FOR_READS` is on (then risk and scale need an analyst). "
         "Errors are RFC 9457 problem+json.",
+        # FastAPI's own /docs and /redoc pull their bundles from a CDN; ours serves the vendored copy.
+        docs_url=None,
+        redoc_url=None,
     )
+    _install_offline_docs(app)
     app.state.store = store
     app.state.settings = settings
     app.state.keyring = KeyRing(store, cache_seconds=settings.key_cache_seconds, cache_size=settings.key_cache_size)
