@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         200, description="Most an XLSX part over 1 MB may unpack relative to its packed size (more: a zip bomb)."
     )
     bulk_commit_min_triples: int = Field(
-        100_000,
+        5_000,
         description="Imports of at least this many triples are committed by bulk loading when the command "
         "line holds the store alone (crash-safe: an interrupted commit is undone when the store is next "
         "opened); smaller ones, and every import over HTTP, in one transaction.",
@@ -50,7 +50,7 @@ class Settings(BaseSettings):
         100_000, description="Most result rows a query returns; the answer says when it was cut."
     )
     cut_set_order3_bound: int = Field(
-        200_000,
+        2_000_000,
         description="Most candidate sets the order-3 cut-set search examines before it answers complete=false.",
     )
     require_keys_for_reads: bool = Field(
