@@ -53,7 +53,10 @@ for module_name, attr, name in (
         continue
     app.add_typer(getattr(module, attr), name=name)
 
-for module_name, attr, name in (("defport_kg.cli.generate", "generate", "generate"),):
+for module_name, attr, name in (
+    ("defport_kg.cli.generate", "generate", "generate"),
+    ("defport_kg.cli.risk", "report_command", "report"),
+):
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:

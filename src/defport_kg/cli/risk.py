@@ -289,3 +289,246 @@ def _number(value: float | int | None) -> str:
 
 def _percent(value: float) -> str:
     return f"{100 * value:.0f} %"
+
+
+# -- insight analyses (issue 5): sovereignty, export control, raw materials, sustainment, explain --
+
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Use only supply relations valid on this date (YYYY-MM-DD).")
+]
+MinConfidenceOption = Annotated[
+    str | None,
+    typer.Option("--min-confidence", help="Leave out relations below this level (no level counts as assumed).",
+                 metavar="disclosed|inferred|assumed"),
+]
+SaveOption = Annotated[
+    bool, typer.Option("--save", help="Store the findings as RDF in a named graph dpid:analysis/{id} (live data).")
+]
+SystemFilterOption = Annotated[
+    list[str] | None, typer.Option("--system", help="Only this system (repeatable); all systems by default.")
+]
+
+
+def _insight(
+    store: str | None, command: str, as_of: str | None, min_confidence: str | None, save: bool,
+    run: Any,
+) -> tuple[Any, dict[str, Any], dict[str, Any] | None]:
+    """Load the network, apply the evidence filter, run the analysis; with --save store its findings."""
+    from defport_kg.risk import EvidenceFilter, load_network, save_findings
+
+    evidence = EvidenceFilter.of(as_of, min_confidence)
+    with opened_store(store, command=f"defport-kg risk {command}") as handle:
+        network = evidence.apply(load_network(handle))
+        body = run(network).to_dict()
+        body["evidence_filter"] = evidence.to_dict()
+        saved = save_findings(handle, command, body, evidence.to_dict()) if save else None
+    if saved is not None:
+        body["saved"] = saved
+    return network, body, saved
+
+
+def _saved_note(saved: dict[str, Any] | None) -> None:
+    if saved is not None:
+        _console().print(f"Saved {saved['findings']} finding(s) in graph {saved['graph']}")
+
+
+@app.command("sovereignty")
+@handle_errors
+def sovereignty_command(
+    system: SystemFilterOption = None,
+    as_of: AsOfOption = None,
+    min_confidence: MinConfidenceOption = None,
+    save: SaveOption = False,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Country SPOFs per system and the share of its supply tree left if everything outside NL/EU/NATO fails.
+
+    Shares by location (effective country) and by control (country of the ultimate dp:controlledBy parent).
+    """
+    from defport_kg.risk import sovereignty
+
+    systems = [resolve_iri(s) for s in system] if system else None
+    network, body, saved = _insight(store, "sovereignty", as_of, min_confidence, save,
+                                    lambda n: sovereignty(n, systems))
+    if json_output:
+        print_json(body)
+        return
+    table = _table("Sovereignty (share of the supply tree still produced)", "system", "country SPOFs",
+                   "NL loc/ctl", "EU loc/ctl", "NATO loc/ctl", "assumed")
+    for s in body["systems"]:
+        cells = [f"{100 * s['by_location'][r]:.0f} % / {100 * s['by_control'][r]:.0f} %" for r in ("NL", "EU", "NATO")]
+        assumed = s["evidence"]["assumed_fraction"]
+        table.add_row(_name(network, s["system"]), ", ".join(_short(network, c) for c in s["country_spofs"]),
+                      *cells, "-" if assumed is None else _percent(assumed))
+    console = _console()
+    console.print(table)
+    if body["foreign_controlled"]:
+        controlled = _table("Dutch organisations controlled from abroad", "organisation", "ultimate parent",
+                            "controlled from")
+        for f in body["foreign_controlled"]:
+            controlled.add_row(_name(network, f["organisation"]), _name(network, f["ultimate_parent"]),
+                               _name(network, f["control_country"]))
+        console.print(controlled)
+    _saved_note(saved)
+
+
+@app.command("export-control")
+@handle_errors
+def export_control_command(
+    system: SystemFilterOption = None,
+    as_of: AsOfOption = None,
+    min_confidence: MinConfidenceOption = None,
+    save: SaveOption = False,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Export-controlled items (ITAR, EAR, EU dual-use) on each system's paths, and whether a path avoids them."""
+    from defport_kg.risk import export_control
+
+    systems = [resolve_iri(s) for s in system] if system else None
+    network, body, saved = _insight(store, "export-control", as_of, min_confidence, save,
+                                    lambda n: export_control(n, systems))
+    if json_output:
+        print_json(body)
+        return
+    table = _table("Export control", "system", "item", "regimes", "alternative path")
+    for s in body["systems"]:
+        for i in s["items"]:
+            table.add_row(_name(network, s["system"]), _name(network, i["item"]),
+                          ", ".join(_short(network, r) for r in i["regimes"]), "yes" if i["avoidable"] else "NO")
+    _console().print(table)
+    _saved_note(saved)
+
+
+@app.command("raw-materials")
+@handle_errors
+def raw_materials_command(
+    system: SystemFilterOption = None,
+    as_of: AsOfOption = None,
+    min_confidence: MinConfidenceOption = None,
+    save: SaveOption = False,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """EU critical and strategic raw materials each system depends on, their suppliers, countries and SPOFs."""
+    from defport_kg.risk import raw_materials
+
+    systems = [resolve_iri(s) for s in system] if system else None
+    network, body, saved = _insight(store, "raw-materials", as_of, min_confidence, save,
+                                    lambda n: raw_materials(n, systems))
+    if json_output:
+        print_json(body)
+        return
+    table = _table("Critical raw materials per system", "system", "material", "countries", "stops system if lost",
+                   "SPOF suppliers/countries")
+    for s in body["systems"]:
+        for m in s["materials"]:
+            table.add_row(_short(network, s["system"]), _short(network, m["material"]),
+                          ", ".join(_short(network, c) for c in m["countries"]), "yes" if m["critical"] else "no",
+                          ", ".join(_short(network, u) for u in m["spof_suppliers"] + m["spof_countries"]))
+    _console().print(table)
+    _saved_note(saved)
+
+
+@app.command("sustainment")
+@handle_errors
+def sustainment_command(
+    unit: UnitOption = "organisation",
+    system: SystemFilterOption = None,
+    exposed_only: Annotated[
+        bool, typer.Option("--exposed-only", help="Only pairs where recovery outlasts stock.")
+    ] = False,
+    as_of: AsOfOption = None,
+    min_confidence: MinConfidenceOption = None,
+    save: SaveOption = False,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Time-to-survive (stock along the failure path) vs time-to-recover for every unit that alone stops a system.
+
+    TTS: a parent stops when the first of its failed inputs runs out, plus its own dp:stockDays. TTR: the
+    longest dp:recoveryDays among the relations the unit takes down (unknown when any is missing).
+    """
+    from defport_kg.risk import check_unit_kind, sustainment
+
+    check_unit_kind(unit)
+    systems = [resolve_iri(s) for s in system] if system else None
+    network, body, saved = _insight(store, "sustainment", as_of, min_confidence, save,
+                                    lambda n: sustainment(n, unit, systems))
+    if json_output:
+        print_json(body)
+        return
+    rows = body["exposures"] if exposed_only else body["entries"]
+    table = _table(f"Sustainment ({unit}): days", unit, "system", "survive", "recover", "gap")
+    for e in rows:
+        recover = "unknown" if e["time_to_recover_days"] is None else _number(e["time_to_recover_days"])
+        table.add_row(_name(network, e["unit"]), _short(network, e["system"]), _number(e["time_to_survive_days"]),
+                      recover, _number(e["gap_days"]))
+    _console().print(table)
+    _saved_note(saved)
+
+
+@app.command("explain")
+@handle_errors
+def explain_command(
+    unit: Annotated[str, typer.Argument(help="The unit: an organisation, site or country IRI.")],
+    system: Annotated[str, typer.Argument(help="The system (item) IRI.")],
+    as_of: AsOfOption = None,
+    min_confidence: MinConfidenceOption = None,
+    save: SaveOption = False,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Why UNIT matters to SYSTEM: the supply paths from SYSTEM down to UNIT and UNIT's tier (prime = 0)."""
+    from defport_kg.risk import explain
+
+    unit_iri, system_iri = resolve_iri(unit), resolve_iri(system)
+    network, body, saved = _insight(store, "explain", as_of, min_confidence, save,
+                                    lambda n: explain(n, unit_iri, system_iri))
+    if json_output:
+        print_json(body)
+        return
+    console = _console()
+    tier = "not on its supply paths" if body["tier"] is None else f"tier {body['tier']}"
+    stops = "alone stops it" if body["stops_system"] else "does not alone stop it"
+    console.print(f"{_name(network, unit_iri)} is {tier} for {_name(network, system_iri)} and {stops}.")
+    for n, path in enumerate(body["paths"], start=1):
+        steps = " → ".join(
+            (f"[{s['via']}] " if s["via"] else "") + _short(network, s["item"]) for s in path
+        )
+        console.print(f"{n}. {steps} ← {_short(network, path[-1]['relation'])}")
+    if not body["complete"]:
+        console.print("More paths exist; the shortest are shown.", style="yellow")
+    _saved_note(saved)
+
+
+@app.command("report")
+@handle_errors
+def report_command(
+    html_file: Annotated[str | None, typer.Option("--html", help="Write the HTML report to this file.")] = None,
+    markdown_file: Annotated[str | None, typer.Option("--markdown", help="Write the Markdown report here.")] = None,
+    system: SystemFilterOption = None,
+    as_of: AsOfOption = None,
+    min_confidence: MinConfidenceOption = None,
+    store: StoreOption = None,
+) -> None:
+    """A report of every insight analysis, with a picture of each system's supply tree and its weak points."""
+    from pathlib import Path
+
+    from defport_kg.errors import UsageError
+    from defport_kg.risk import EvidenceFilter, load_network
+    from defport_kg.risk.cutsets import check_item
+    from defport_kg.risk.report import build_report, to_html, to_markdown
+
+    if not html_file and not markdown_file:
+        raise UsageError("give --html FILE and/or --markdown FILE")
+    evidence = EvidenceFilter.of(as_of, min_confidence)
+    with opened_store(store, command="defport-kg risk report") as handle:
+        network = load_network(handle)
+    systems = [check_item(network, resolve_iri(s)) for s in system] if system else None
+    report = build_report(network, systems, evidence)
+    for target, render in ((html_file, to_html), (markdown_file, to_markdown)):
+        if target:
+            Path(target).write_text(render(report), encoding="utf-8")
+            _console().print(f"Wrote {target}")

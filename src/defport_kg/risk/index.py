@@ -220,3 +220,23 @@ def inner_parents(skel: Skeleton, component: list[int]) -> dict[int, list[int]]:
             if w in members:
                 parents[w].append(v)
     return parents
+
+
+def cone(network: SupplyNetwork, item: str) -> list[int]:
+    """The item's supply tree as skeleton indexes: itself and every item it reaches through
+    components and supplier-specific inputs, at any depth (cached per item)."""
+    key = "cone:" + item
+    cached = network.cache.get(key)
+    if cached is None:
+        skel = skeleton(network)
+        start = skel.item_index[item]
+        seen = {start}
+        stack = [start]
+        while stack:
+            for w in skel.deps[stack.pop()]:
+                if w not in seen:
+                    seen.add(w)
+                    stack.append(w)
+        cached = sorted(seen)
+        network.cache[key] = cached
+    return cached

@@ -43,8 +43,12 @@ def relations_by_unit(network: SupplyNetwork) -> dict[str, tuple[int, ...]]:
     return result
 
 
-def propagate_relations(skel: Skeleton, direct: Iterable[int]) -> Outcome:
-    """Propagate from relations that are down on their own account (their unit failed)."""
+def propagate_relations(skel: Skeleton, direct: Iterable[int], dead_items: Iterable[int] = ()) -> Outcome:
+    """Propagate from relations that are down on their own account (their unit failed).
+
+    ``dead_items`` are items taken away outright (e.g. every item under an export-control regime,
+    or a raw material): they are unavailable whatever their relations say.
+    """
     rels, rel_item, comp_parents, input_rels = (
         skel.rels, skel.rel_item, skel.comp_parents, skel.input_rels,
     )
@@ -65,6 +69,10 @@ def propagate_relations(skel: Skeleton, direct: Iterable[int]) -> Outcome:
 
     for r in direct:
         take_down(r)
+    for i in dead_items:
+        if not unavailable[i]:
+            unavailable[i] = 1
+            queue.append(i)
     while queue:
         c = queue.pop()
         for a in comp_parents[c]:

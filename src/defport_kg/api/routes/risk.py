@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from defport_kg.api.network_cache import network_for
@@ -86,3 +86,96 @@ def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not isinstance(v, dict)
         })
     return flat
+
+
+# -- insight analyses (issue 5) ------------------------------------------------------------------
+
+AsOf = Annotated[str | None, Query(description="Only relations valid on this date (YYYY-MM-DD)")]
+MinConfidence = Annotated[str | None, Query(description="disclosed, inferred or assumed (no level = assumed)")]
+Systems = Annotated[list[str] | None, Query(alias="system", description="System IRIs; all systems when absent")]
+
+
+def _filtered(network: Any, as_of: str | None, min_confidence: str | None) -> tuple[Any, dict[str, Any]]:
+    from defport_kg.risk import EvidenceFilter
+
+    evidence = EvidenceFilter.of(as_of, min_confidence)
+    return evidence.apply(network), evidence.to_dict()
+
+
+def _systems(system: list[str] | None) -> list[str] | None:
+    return [expand(s) for s in system] if system else None
+
+
+@router.get("/sovereignty", summary="Country SPOFs and the share of each system's supply tree left inside NL/EU/NATO")
+def sovereignty_route(
+    network: Network, system: Systems = None, as_of: AsOf = None, min_confidence: MinConfidence = None,
+    fmt: OutputFormat = "json",
+) -> Response:
+    from defport_kg.risk import sovereignty
+
+    filtered, evidence = _filtered(network, as_of, min_confidence)
+    body = sovereignty(filtered, _systems(system)).to_dict() | {"evidence_filter": evidence}
+    rows = [
+        {"system": s["system"], "country_spofs": " ".join(s["country_spofs"]),
+         **{f"{basis}_{r}": s["by_" + basis][r] for basis in ("location", "control") for r in s["by_location"]}}
+        for s in body["systems"]
+    ]
+    return _tabular(rows, body, fmt)
+
+
+@router.get("/export-control", summary="Export-controlled items on each system's paths, and alternatives")
+def export_control_route(
+    network: Network, system: Systems = None, as_of: AsOf = None, min_confidence: MinConfidence = None,
+    fmt: OutputFormat = "json",
+) -> Response:
+    from defport_kg.risk import export_control
+
+    filtered, evidence = _filtered(network, as_of, min_confidence)
+    report = export_control(filtered, _systems(system))
+    return _tabular(report.rows(), report.to_dict() | {"evidence_filter": evidence}, fmt)
+
+
+@router.get("/raw-materials", summary="Critical raw materials per system, with suppliers, countries and SPOFs")
+def raw_materials_route(
+    network: Network, system: Systems = None, as_of: AsOf = None, min_confidence: MinConfidence = None,
+    fmt: OutputFormat = "json",
+) -> Response:
+    from defport_kg.risk import raw_materials
+
+    filtered, evidence = _filtered(network, as_of, min_confidence)
+    report = raw_materials(filtered, _systems(system))
+    return _tabular(report.rows(), report.to_dict() | {"evidence_filter": evidence}, fmt)
+
+
+@router.get("/sustainment", summary="Time-to-survive vs time-to-recover for every unit that alone stops a system")
+def sustainment_route(
+    network: Network, unit: UnitKind = "organisation", system: Systems = None, as_of: AsOf = None,
+    min_confidence: MinConfidence = None, fmt: OutputFormat = "json",
+) -> Response:
+    from defport_kg.risk import sustainment
+
+    filtered, evidence = _filtered(network, as_of, min_confidence)
+    report = sustainment(filtered, unit, _systems(system))
+    return _tabular(report.rows(), report.to_dict() | {"evidence_filter": evidence}, fmt)
+
+
+@router.get("/explain", summary="The supply paths from a system down to a unit, and the unit's tier")
+def explain_route(
+    network: Network,
+    unit: Annotated[str, Query(description="Organisation, site or country IRI")],
+    system: Annotated[str, Query(description="System IRI")],
+    as_of: AsOf = None,
+    min_confidence: MinConfidence = None,
+) -> JSONResponse:
+    from defport_kg.risk import explain
+
+    filtered, evidence = _filtered(network, as_of, min_confidence)
+    return JSONResponse(explain(filtered, expand(unit), expand(system)).to_dict() | {"evidence_filter": evidence})
+
+
+@router.get("/findings", summary="Saved analysis runs (named graphs dpid:analysis/{id}), newest first")
+def findings_route(request: Request, fmt: OutputFormat = "json") -> Response:
+    from defport_kg.risk import saved_analyses
+
+    runs = saved_analyses(request.app.state.store)
+    return _tabular(runs, {"analyses": runs}, fmt)

@@ -174,12 +174,20 @@
   function renderShares(container, body) {
     DP.clear(container);
     const rows = [];
-    (function walk(value, path) {
+    function walk(value, path) {
       if (isShare(value) && path.length) rows.push([path.join(" › "), value]);
       else if (value && typeof value === "object" && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value)) walk(v, path.concat(k));
       }
-    })(body, []);
+    }
+    /* The API answers {systems: [{by_location: {NL: share, ...}, by_control: {...}}]}: only those
+       shares are bars (counts and evidence fractions are not shares of the supply tree). */
+    if (Array.isArray(body.systems)) {
+      for (const system of body.systems) {
+        const prefix = body.systems.length > 1 ? [system.label || system.system] : [];
+        walk({ "by location": system.by_location, "by control": system.by_control }, prefix);
+      }
+    } else walk(body, []);
     if (!rows.length) {
       container.append(DP.el("pre", { text: JSON.stringify(body, null, 2) }));
       return;
