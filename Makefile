@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test test-fast lint bench wheelhouse data docs clean browser-deps
+.PHONY: help install demo test test-fast lint bench wheelhouse data docs clean browser-deps server-deps
 
 help:
 	@echo "make demo        install, load the example data, serve on http://$(HOST):$(PORT)/"
@@ -43,7 +43,17 @@ browser-deps:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 
-test: $(STAMP) lint browser-deps
+# The remote-store tests (tests/remote, marked server) start their own Virtuoso from its own
+# virtuoso.ini on free ports; the Debian package only provides the binaries. Oxigraph server comes
+# from PyPI (the `oxigraph` package in the test extras).
+server-deps:
+	@if [ ! -x /usr/bin/virtuoso-t ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; \
+	fi
+
+test: $(STAMP) lint browser-deps server-deps
 	$(BIN)/python -m pytest -n 2 --dist worksteal -q
 
 test-fast: $(STAMP)

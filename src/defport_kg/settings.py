@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     query_max_bytes: int = Field(
         1024 * 1024, description="Largest SPARQL query text /sparql accepts, in bytes (larger: 413)."
     )
+    remote_user: str | None = Field(
+        None, description="User name for a remote SPARQL store's basic or digest authentication (auth=basic|digest)."
+    )
+    remote_password: str | None = Field(None, description="Password for a remote SPARQL store (with remote_user).")
+    remote_token: str | None = Field(None, description="Bearer token for a remote SPARQL store (auth=bearer).")
 
 
 @cache

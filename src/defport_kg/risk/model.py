@@ -456,11 +456,12 @@ def _tsv(term: Any) -> str:
 
 
 def _subclasses(store: Any, roots: frozenset[str]) -> frozenset[str]:
-    values = " ".join(f"<{r}>" for r in sorted(roots))
-    rows = store.query(
-        f"SELECT DISTINCT ?c WHERE {{ VALUES ?root {{ {values} }} ?c <{_P['subClassOf']}>+ ?root }}"
-    )
-    return roots | frozenset(row[0].value for row in rows if type(row[0]).__name__ == "NamedNode")
+    # One query per root: Virtuoso refuses a transitive path whose end comes from a VALUES block.
+    found: set[str] = set(roots)
+    for root in sorted(roots):
+        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{_P['subClassOf']}>+ <{root}> }}")
+        found.update(row[0].value for row in rows if type(row[0]).__name__ == "NamedNode")
+    return frozenset(found)
 
 
 def load_network(store: Any) -> SupplyNetwork:

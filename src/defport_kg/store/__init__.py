@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from defport_kg.store.embedded import (
+    STATUS_ACTIVATING,
     STATUS_LIVE,
     STATUS_ROLLED_BACK,
     STATUS_STAGING,
@@ -15,12 +17,18 @@ from defport_kg.store.embedded import (
 KnowledgeStore = EmbeddedStore
 
 
-def open_store(location: str | Path, *, create: bool = False, command: str = "defport-kg") -> EmbeddedStore:
-    """Open the store at ``location`` (a folder: the embedded store)."""
+def open_store(location: str | Path, *, create: bool = False, command: str = "defport-kg") -> Any:
+    """Open the store at ``location``: a folder (embedded) or ``sparql+http(s)://...`` (remote)."""
+    text = str(location)
+    if text.startswith(("sparql+http://", "sparql+https://")):
+        from defport_kg.store.remote import RemoteStore
+
+        return RemoteStore.open(text, create=create, command=command)
     return EmbeddedStore.open(location, create=create, command=command)
 
 
 __all__ = [
+    "STATUS_ACTIVATING",
     "STATUS_LIVE",
     "STATUS_ROLLED_BACK",
     "STATUS_STAGING",
