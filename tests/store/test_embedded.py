@@ -93,8 +93,9 @@ def test_staging_left_by_a_crash_is_cleaned_on_open(tmp_path: Path) -> None:
 
 def test_check_reports_a_tampered_live_graph(memory_store: EmbeddedStore) -> None:
     memory_store.add_source_graph(G1, turtle_quads(SHARES), role="import")
-    memory_store.raw.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"),
-                                 ox.NamedNode(LIVE_GRAPH)))
+    memory_store.raw.add(
+        ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"), ox.NamedNode(LIVE_GRAPH))
+    )
     problems = memory_store.check()
     assert problems == ["1 triples in the live data belong to no live source graph"]
 
@@ -118,7 +119,7 @@ def test_second_process_is_told_who_holds_the_store(tmp_path: Path) -> None:
             from defport_kg.store import EmbeddedStore
             from defport_kg.errors import StoreLockedError
             try:
-                EmbeddedStore.open({str(tmp_path / 's')!r})
+                EmbeddedStore.open({str(tmp_path / "s")!r})
             except StoreLockedError as e:
                 print(e.exit_code, e.message)
         """)

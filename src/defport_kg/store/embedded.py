@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,13 @@ STATUS_LIVE = DP + "Live"
 STATUS_STAGING = DP + "Staging"
 STATUS_SUPERSEDED = DP + "Superseded"
 STATUS_ROLLED_BACK = DP + "RolledBack"
+# Internal, transient: a bulk commit is copying a staged graph into the live data (``commit_bulk``).
+# A graph found in this state when the store opens was interrupted and is undone (``cleanup_staging``).
+STATUS_ACTIVATING = DP + "Activating"
 
 Triple = ox.Triple | ox.Quad | tuple[Any, Any, Any]
+
+log = logging.getLogger(__name__)
 
 
 def _now_literal() -> ox.Literal:
@@ -74,6 +80,9 @@ class EmbeddedStore:
         self.raw = raw
         self.directory = directory
         self._live_cache: list[str] | None = None
+        # Called after every successful write: readers holding a snapshot (the SPARQL workers) must
+        # learn of each commit at once. A failing callback is logged, never turned into a failed write.
+        self.on_commit: list[Callable[[], None]] = []
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -294,6 +303,122 @@ class EmbeddedStore:
             WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
             INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{status}> }} }}"""
 
+    def commit_bulk(
+        self,
+        graph: str,
+        ntriples: bytes,
+        *,
+        role: str,
+        blank: Sequence[Triple] = (),
+        triple_count: int | None = None,
+        label: str | None = None,
+        extra_quads: Iterable[ox.Quad] = (),
+        retire: Iterable[str] = (),
+        retire_status: str = STATUS_SUPERSEDED,
+        exclusive: bool = False,
+    ) -> int:
+        """Commit a large source graph without one huge transaction.
+
+        ``ntriples`` holds the statements without blank nodes (N-Triples bytes: loaded by pyoxigraph's
+        bulk loader, fast); ``blank`` the statements with one, as terms (every load renames blank
+        nodes, so these are written as terms, keeping graph and live copy the same node).
+
+        A single ``extend`` of a million triples (graph + live copy) takes minutes: RocksDB
+        transactions grow superlinearly. So the graph is catalogued as staging (one atomic write)
+        and bulk loaded (not atomic, but a staging graph is never live and ``cleanup_staging``
+        drops it if the process dies). It then becomes live:
+
+        - ``exclusive=False``: by ``activate``, one atomic update; readers never see half of it.
+        - ``exclusive=True``, only for a process that holds the store alone with no concurrent
+          readers (the command line): the graph is marked ``Activating``, its triples are bulk loaded
+          into the live graph, and one final update marks it live (and retires ``retire``). If the
+          process dies in between, the next ``open`` removes what reached the live data — so the
+          store is, to anyone who can open it, exactly as before or exactly as after.
+
+        Returns the number of distinct triples in the graph (``triple_count`` when the caller knows it).
+        """
+        if self.has_graph(graph):
+            raise UsageError(f"the graph {graph} exists already")
+        node = ox.NamedNode(graph)
+        retired = list(retire)
+        spo = [_spo(t) for t in blank]
+        catalog = [*self._catalog_quads(node, role, STATUS_STAGING, label), *extra_quads]
+        self._write(lambda: self.raw.extend(catalog))
+        self._bulk_copy(ntriples, spo, node)
+        if not exclusive:
+            self.activate(graph, retire=retired, retire_status=retire_status)
+        else:
+            self._write(lambda: self.raw.update(self._set_status_update(graph, STATUS_ACTIVATING)))
+            self._bulk_copy(ntriples, spo, _LIVE)
+            # Live first, then retire: a triple the old version shares with the new one stays live.
+            parts = [self._set_status_update(graph, STATUS_LIVE)]
+            parts += [self._retire_update(g, retire_status) for g in retired]
+            self._write(lambda: self.raw.update(";\n".join(parts)))
+        return triple_count if triple_count is not None else self.triple_count(graph)
+
+    def _bulk_copy(self, ntriples: bytes, blank: list[tuple[Any, Any, Any]], graph: ox.NamedNode) -> None:
+        if ntriples:
+            self._write(lambda: self.raw.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=graph))
+        if blank:
+            self._write(lambda: self.raw.bulk_extend([ox.Quad(s, p, o, graph) for s, p, o in blank]))
+
+    def replace_from_staged(self, graph: str, staged: str, *, extra_update: str = "") -> None:
+        """In ONE atomic update: give ``graph`` the content of the staged graph ``staged`` (then dropped).
+
+        How an upgrade replaces the ontology, the shapes or a reference file in place: the graph
+        keeps its IRI and catalogue record, and the live data stays in step when it is live.
+        """
+        live = graph in self.live_graphs()
+        parts = []
+        if live:
+            parts.append(
+                f"""DELETE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
+                  GRAPH <{graph}> {{ ?s ?p ?o }}
+                  FILTER NOT EXISTS {{
+                    GRAPH <{CATALOG_GRAPH}> {{ ?other <{DP}status> <{STATUS_LIVE}> }}
+                    FILTER (?other != <{graph}>)
+                    GRAPH ?other {{ ?s ?p ?o }}
+                  }}
+                }}"""
+            )
+        parts += [f"DROP SILENT GRAPH <{graph}>", f"ADD SILENT <{staged}> TO <{graph}>"]
+        if live:
+            parts.append(f"INSERT {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        parts += [
+            f"DROP SILENT GRAPH <{staged}>",
+            f"""DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{staged}> ?p ?o }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{staged}> ?p ?o }} }}""",
+        ]
+        if self.has_graph(graph):
+            parts.append(
+                f"""DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DCTERMS}modified> ?m }} }}
+                WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DCTERMS}modified> ?m }} }};
+                INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DCTERMS}modified> {_now_literal()} }} }}"""
+            )
+        if extra_update:
+            parts.append(extra_update)
+        self._write(lambda: self.raw.update(";\n".join(parts)))
+
+    def _set_status_update(self, graph: str, status: str) -> str:
+        return f"""DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
+            INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{status}> }} }}"""
+
+    def _undo_activation(self, graph: str) -> None:
+        """Undo an interrupted bulk commit: its triples leave the live data unless another live graph
+        asserts them (before the commit began, the live data was exactly the union of those)."""
+        update = f"""DELETE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
+              GRAPH <{graph}> {{ ?s ?p ?o }}
+              FILTER NOT EXISTS {{
+                GRAPH <{CATALOG_GRAPH}> {{ ?other <{DP}status> <{STATUS_LIVE}> }}
+                GRAPH ?other {{ ?s ?p ?o }}
+              }}
+            }};
+            DROP SILENT GRAPH <{graph}>;
+            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}"""
+        self._write(lambda: self.raw.update(update))
+
     def update_system(self, sparql_update: str) -> None:
         """A SPARQL Update on system graphs (catalogue, audit); one atomic operation."""
         self._write(lambda: self.raw.update(sparql_update))
@@ -314,7 +439,14 @@ class EmbeddedStore:
         ]
         for graph in staged:
             self.drop_graph(graph)
-        return staged
+        activating = [
+            q.subject.value
+            for q in self.raw.quads_for_pattern(None, _STATUS, ox.NamedNode(STATUS_ACTIVATING), _CATALOG)
+            if isinstance(q.subject, ox.NamedNode)
+        ]
+        for graph in activating:
+            self._undo_activation(graph)
+        return staged + activating
 
     def _write(self, operation: Any) -> None:
         try:
@@ -323,6 +455,11 @@ class EmbeddedStore:
             raise StoreError(f"the store could not be written (nothing was changed): {error}") from None
         finally:
             self._live_cache = None
+        for callback in list(self.on_commit):
+            try:
+                callback()
+            except Exception:  # the write has happened; a reader's bookkeeping must not undo that
+                log.exception("a commit callback failed")
 
     # -- integrity and maintenance -------------------------------------------------------
 

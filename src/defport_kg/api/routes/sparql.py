@@ -1,135 +1,211 @@
-"""GET/POST /sparql: the SPARQL 1.1 Protocol query operation over the live data (CONTRACT §5)."""
+"""GET/POST /sparql: the SPARQL 1.1 Protocol query operation over the live data (CONTRACT §5).
+
+This module only translates HTTP: the protocol rules are in ``defport_kg.sparql.protocol``, the
+check and the execution in ``defport_kg.sparql.engine``. The engine (worker processes for an
+on-disk store) is made at the first query, not at start-up, so apps that never query pay nothing;
+it is stopped when the app shuts down or is garbage-collected.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import threading
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
-from defport_kg.errors import QueryError
-from defport_kg.namespaces import CATALOG_GRAPH, LIVE_GRAPH, PREFIXES
+from defport_kg.api.problems import problem
 from defport_kg.querying import is_update
+from defport_kg.settings import Settings, get_settings
+from defport_kg.sparql.description import describe, graph_sizes, serialise
+from defport_kg.sparql.engine import QueryEngine, create_engine
+from defport_kg.sparql.execution import QueryOutcome, QueryRequest
+from defport_kg.sparql.negotiation import DESCRIPTION_TYPES, RESULT_FORMAT, negotiate
+from defport_kg.sparql.protocol import FORM, SPARQL_QUERY, ProtocolError, read_request
 
-router = APIRouter(tags=["sparql"])
-
-SELECT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+_ENGINE_LOCK = threading.Lock()
+_DESCRIPTION_FORMATS = {
+    "turtle": "TURTLE",
+    "ntriples": "N_TRIPLES",
+    "jsonld": "JSON_LD",
+    "rdfxml": "RDF_XML",
 }
 
 
-def _accepted(accept: str) -> list[tuple[str, float]]:
-    ranked = []
-    for part in accept.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        ranked.append((fields[0].lower(), q))
-    return sorted(ranked, key=lambda x: -x[1])
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(close_engine, app)
 
 
-def negotiate(accept: str | None, offers: dict[str, object], default: str) -> str | None:
-    if not accept:
-        return default
-    for media, q in _accepted(accept):
-        if q <= 0:
-            continue
-        if media in offers:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            if media == "*/*" or default.startswith(media[:-1]):
-                return default
-            for offer in offers:
-                if offer.startswith(media[:-1]):
-                    return offer
-    return None
+router = APIRouter(tags=["sparql"], lifespan=_lifespan)
 
 
-async def _query_from_request(request: Request, query: str | None) -> tuple[str, list[str], list[str]]:
-    default_graphs = request.query_params.getlist("default-graph-uri")
-    named_graphs = request.query_params.getlist("named-graph-uri")
-    texts = request.query_params.getlist("query")
-    if request.method == "POST":
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type == "application/sparql-query":
-            texts.append((await request.body()).decode("utf-8", errors="replace"))
-        elif content_type == "application/x-www-form-urlencoded":
-            form = await request.form()
-            texts += [str(v) for v in form.getlist("query")]
-            default_graphs += [str(v) for v in form.getlist("default-graph-uri")]
-            named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
-            if form.getlist("update"):
-                raise QueryError("updates are refused: this endpoint answers queries only")
-        elif content_type == "application/sparql-update":
-            raise QueryError("updates are refused: this endpoint answers queries only")
-        else:
-            raise QueryError(f"unsupported Content-Type {content_type!r}: send application/sparql-query or a form")
-    if not texts:
-        raise QueryError("no query given: pass `query` (GET parameter, form field or request body)")
-    if len(texts) > 1:
-        raise QueryError("the query was given more than once")
-    return texts[0], default_graphs, named_graphs
+def settings_of(app: Any) -> Settings:
+    """The app's settings (tests set ``app.state.settings``), else the environment's."""
+    return getattr(app.state, "settings", None) or get_settings()
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint")
-async def sparql(
-    request: Request,
-    query: Annotated[str | None, Query(description="The SPARQL query")] = None,
-) -> Response:
-    text, default_graphs, named_graphs = await _query_from_request(request, query)
-    if is_update(text):
-        raise QueryError("updates are refused: this endpoint answers queries only")
-    store = request.app.state.store
-    kwargs: dict[str, object] = {"prefixes": PREFIXES}
-    live = store.live_graphs()
-    visible = [*live, CATALOG_GRAPH]
-    kwargs["default_graph"] = [
-        ox.NamedNode(g) for g in (default_graphs or [LIVE_GRAPH]) if g in visible or g == LIVE_GRAPH
-    ]
-    kwargs["named_graphs"] = [ox.NamedNode(g) for g in (named_graphs or visible) if g in visible]
-    from starlette.concurrency import run_in_threadpool
+def engine_for(app: Any) -> QueryEngine:
+    """The app's query engine, made on first use."""
+    engine = getattr(app.state, "sparql_engine", None)
+    if engine is not None:
+        return engine
+    with _ENGINE_LOCK:
+        engine = getattr(app.state, "sparql_engine", None)
+        if engine is None:
+            settings = settings_of(app)
+            engine = create_engine(
+                app.state.store, timeout=settings.query_timeout_seconds, workers=settings.query_workers
+            )
+            app.state.sparql_engine = engine
+            weakref.finalize(app, engine.close)
+    return engine
 
-    def execute() -> tuple[bytes, str]:
-        try:
-            result = store.raw.query(text, **kwargs)
-        except SyntaxError as error:
-            raise QueryError(f"the query does not parse: {error}") from None
-        accept = request.headers.get("accept")
-        if isinstance(result, ox.QueryTriples):
-            media = negotiate(accept, GRAPH_TYPES, "text/turtle")
-            if media is None:
-                return b"", "406"
-            fmt = GRAPH_TYPES[media]
-            extra = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TURTLE else {}
-            return result.serialize(format=fmt, **extra), media
-        media = negotiate(accept, SELECT_TYPES, "application/sparql-results+json")
-        if media is None:
-            return b"", "406"
-        return result.serialize(format=SELECT_TYPES[media]), media
 
-    body, media = await run_in_threadpool(execute)
-    if media == "406":
-        from fastapi import HTTPException
+def close_engine(app: Any) -> None:
+    """Stop the app's query engine (its worker processes and snapshots), if it has one."""
+    engine = getattr(app.state, "sparql_engine", None)
+    if engine is not None:
+        app.state.sparql_engine = None
+        engine.close()
 
-        raise HTTPException(406, "none of the accepted media types can carry this result")
-    charset = "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else ""
-    return Response(body, media_type=media + charset)
+
+_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "The SPARQL query (GET)."},
+        {
+            "name": "default-graph-uri",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "description": "Graphs whose merge is the default graph (overrides FROM).",
+        },
+        {
+            "name": "named-graph-uri",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "description": "The named graphs (overrides FROM NAMED).",
+        },
+    ],
+    "requestBody": {
+        "required": False,
+        "content": {
+            SPARQL_QUERY: {"schema": {"type": "string"}},
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    },
+                }
+            },
+        },
+    },
+}
+
+
+_DESCRIPTION = (
+    "The SPARQL 1.1 Protocol query operation over the live data; without a query, GET answers the "
+    "SPARQL 1.1 Service Description. Updates are refused."
+)
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL 1.1 query (GET) or service description",
+    description=_DESCRIPTION,
+    operation_id="sparql_get",
+    response_class=Response,
+    openapi_extra={"parameters": _OPENAPI["parameters"]},
+)
+@router.post(
+    "/sparql",
+    summary="SPARQL 1.1 query (POST form or application/sparql-query)",
+    description=_DESCRIPTION,
+    operation_id="sparql_post",
+    response_class=Response,
+    openapi_extra=_OPENAPI,
+)
+async def sparql(request: Request) -> Response:
+    settings = settings_of(request.app)
+    try:
+        parsed = await read_request(request, max_bytes=settings.query_max_bytes)
+    except ProtocolError as error:
+        return problem(error.status, error.title, error.detail, instance=request.url.path)
+    if parsed is None:
+        return await _service_description(request, settings)
+    if is_update(parsed.text):  # answered at once; the parser in the worker would say the same
+        return problem(400, "Update refused", "updates are refused: this endpoint answers queries only")
+    # Making the engine starts processes and copies the store: not on the event loop.
+    engine = getattr(request.app.state, "sparql_engine", None) or await anyio.to_thread.run_sync(
+        engine_for, request.app
+    )
+    query = QueryRequest(
+        text=parsed.text,
+        default_graph_uris=parsed.default_graph_uris,
+        named_graph_uris=parsed.named_graph_uris,
+        accept=request.headers.get("accept"),
+        endpoint=_endpoint(request),
+        result_limit=settings.query_result_limit,
+        service_allowlist=tuple(settings.service_allowlist),
+    )
+    outcome = await engine.run_async(query)
+    return _response(outcome, settings)
+
+
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query="", fragment=""))
+
+
+def _response(outcome: QueryOutcome, settings: Settings) -> Response:
+    if not outcome.ok:
+        extra = dict(outcome.extra)
+        retry_after = extra.pop("retry_after", None)
+        response: Response = problem(outcome.status, outcome.title, outcome.detail, **extra)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+    headers = {"Vary": "Accept"}
+    if outcome.truncated:
+        headers["X-Defport-Truncated"] = "true"
+        headers["X-Defport-Result-Limit"] = str(settings.query_result_limit)
+    media = outcome.media_type + ("; charset=utf-8" if outcome.media_type.startswith("text/") else "")
+    return Response(outcome.body, media_type=media, headers=headers)
+
+
+async def _service_description(request: Request, settings: Settings) -> Response:
+    media = negotiate(request.headers.get("accept"), DESCRIPTION_TYPES)
+    if media is None:
+        return problem(
+            406,
+            "Not acceptable",
+            f"the service description is sent as {', '.join(DESCRIPTION_TYPES)}; the Accept header allows none",
+        )
+    app = request.app
+    engine = await anyio.to_thread.run_sync(engine_for, app)
+    cached = getattr(app.state, "sparql_description_sizes", None)
+    if cached is None or cached[0] != engine.generation:
+        generation = engine.generation
+        sizes = await anyio.to_thread.run_sync(graph_sizes, app.state.store.raw)
+        cached = (generation, sizes)
+        app.state.sparql_description_sizes = cached
+    triples = describe(
+        _endpoint(request),
+        cached[1],
+        result_limit=settings.query_result_limit,
+        timeout=settings.query_timeout_seconds,
+        allowlist=settings.service_allowlist,
+    )
+    fmt = getattr(ox.RdfFormat, _DESCRIPTION_FORMATS[RESULT_FORMAT[media]])
+    body = serialise(triples, fmt)
+    charset = "; charset=utf-8" if media.startswith("text/") else ""
+    return Response(body, media_type=media + charset, headers={"Vary": "Accept"})

@@ -1,0 +1,430 @@
+"""Benchmark of /sparql against `oxigraph serve` and rdflib-endpoint (issue 7's speed targets).
+
+    .venv/bin/python benchmarks/bench_sparql.py                     # 1M triples, all three servers
+    .venv/bin/python benchmarks/bench_sparql.py --orgs 5000 --duration 3 --skip-rdflib   # a quick run
+    .venv/bin/python benchmarks/bench_sparql.py --write benchmarks/RESULTS-sparql.md
+
+The data is the deterministic synthetic base (``defport_kg.synthetic``, seed 1; 88,000
+organisations give about 1.0M triples). Each server gets the same N-Triples: defport-kg through
+its store (``defport-kg serve``, the real command, worker processes reading a snapshot),
+``oxigraph serve-read-only`` (pip package ``oxigraph``) on its own database, and rdflib-endpoint
+(pip package ``rdflib-endpoint``, rdflib's in-memory store). One server runs at a time.
+
+The load generator runs on the same two cores: one process per client (so clients do not share
+a GIL), each with a kept-alive HTTP connection, for a fixed time per scenario. It reports
+requests/s and median/p99 latency for a cheap query (LIMIT 10) and a join-heavy query (a
+five-pattern join with DISTINCT counts per system) at 1 and 8 clients. Then the single-client
+latency of the join-heavy query is compared with pyoxigraph queried in-process on the same store.
+
+Targets (issue 7): cheap-query throughput >= 0.5x `oxigraph serve` and >= 10x rdflib-endpoint;
+join-heavy single-client latency <= 1.5x pyoxigraph in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import http.client
+import multiprocessing
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GRAPH = "https://w3id.org/defport/id/import/synthetic-benchmark"
+BIN = Path(sys.executable).parent
+
+CHEAP = "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+JOIN = """PREFIX dp: <https://w3id.org/defport/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?system ?label (COUNT(DISTINCT ?org) AS ?suppliers) (COUNT(DISTINCT ?country) AS ?countries) WHERE {
+  ?system a dp:System ; rdfs:label ?label ; dp:hasComponent ?c1 .
+  ?c1 dp:hasComponent ?c2 .
+  ?r dp:item ?c2 ; dp:supplier ?org .
+  ?org dp:country ?country .
+} GROUP BY ?system ?label ORDER BY DESC(?suppliers) LIMIT 20"""
+QUERIES = {"cheap": CHEAP, "join": JOIN}
+ACCEPT = "application/sparql-results+json"
+
+
+# -- the load generator ---------------------------------------------------------------------------
+
+
+def _client(
+    host: str, port: int, path: str, start_at: float, stop_at: float, timeout: float
+) -> tuple[list[float], int]:
+    """One client: requests one after another on a kept-alive connection until ``stop_at``."""
+    latencies: list[float] = []
+    errors = 0
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    while time.time() < start_at:
+        time.sleep(0.001)
+    while (not latencies and not errors) or time.time() < stop_at:  # at least one request
+        tick = time.perf_counter()
+        try:
+            connection.request("GET", path, headers={"Accept": ACCEPT})
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            connection.close()
+            connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        elapsed = time.perf_counter() - tick
+        if ok:
+            latencies.append(elapsed)
+        else:
+            errors += 1
+    connection.close()
+    return latencies, errors
+
+
+@dataclass
+class Figures:
+    server: str
+    query: str
+    clients: int
+    wall: float
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
+
+    @property
+    def p99_ms(self) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
+
+
+def load(server: str, url: str, query: str, clients: int, duration: float, timeout: float) -> Figures:
+    parsed = urllib.parse.urlsplit(url)
+    path = parsed.path + "?" + urllib.parse.urlencode({"query": query})
+    start_at = time.time() + 1.0
+    stop_at = start_at + duration
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(clients, mp_context=context) as pool:
+        futures = [
+            pool.submit(_client, parsed.hostname, parsed.port, path, start_at, stop_at, timeout) for _ in range(clients)
+        ]
+        results = [f.result() for f in futures]
+        finished = time.time()
+    figures = Figures(server, query_name(query), clients, max(finished, stop_at) - start_at)
+    for latencies, errors in results:
+        figures.latencies += latencies
+        figures.errors += errors
+    return figures
+
+
+def query_name(query: str) -> str:
+    return next(name for name, text in QUERIES.items() if text == query)
+
+
+# -- the servers ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    probe = url + "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    parsed = urllib.parse.urlsplit(probe)
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+            connection.request("GET", parsed.path + "?" + parsed.query, headers={"Accept": ACCEPT})
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {limit} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def start_defport(store: Path, port: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [str(BIN / "defport-kg"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return process, f"http://127.0.0.1:{port}/sparql"
+
+
+def start_oxigraph(database: Path, port: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [str(BIN / "oxigraph"), "serve-read-only", "--location", str(database), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return process, f"http://127.0.0.1:{port}/query"
+
+
+def start_rdflib_endpoint(data: Path, port: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [str(BIN / "rdflib-endpoint"), "serve", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return process, f"http://127.0.0.1:{port}/"  # its query endpoint is the root
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+
+def prepare(workdir: Path, orgs: int, seed: int) -> tuple[Path, Path, Path, int]:
+    """The N-Triples file, our store and oxigraph's database (built once, reused by later runs)."""
+    from defport_kg.store import EmbeddedStore
+    from defport_kg.synthetic import generate
+
+    data = workdir / f"synthetic-{orgs}-{seed}.nt"
+    if not data.exists():
+        tick = time.perf_counter()
+        data.write_text("".join(generate(orgs, seed)), encoding="utf-8")
+        print(f"  generated {data.name} in {time.perf_counter() - tick:.1f} s", flush=True)
+    triples = sum(1 for _ in data.open("rb"))
+    store = workdir / f"defport-store-{orgs}-{seed}"
+    if not store.exists():
+        tick = time.perf_counter()
+        handle = EmbeddedStore.open(store, create=True, command="bench_sparql")
+        try:
+            handle.commit_bulk(GRAPH, data.read_bytes(), role="import", exclusive=True)
+        finally:
+            handle.close()
+        print(f"  loaded the defport-kg store in {time.perf_counter() - tick:.1f} s", flush=True)
+    if not baseline_copy(store).exists():  # for the in-process baseline while the server holds the store
+        handle = EmbeddedStore.open(store, command="bench_sparql")
+        try:
+            handle.raw.backup(str(baseline_copy(store)))
+        finally:
+            handle.close()
+    oxigraph_db = workdir / f"oxigraph-{orgs}-{seed}"
+    if not oxigraph_db.exists():
+        tick = time.perf_counter()
+        subprocess.run(
+            [str(BIN / "oxigraph"), "load", "--location", str(oxigraph_db), "--file", str(data)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"  loaded the oxigraph database in {time.perf_counter() - tick:.1f} s", flush=True)
+    return data, store, oxigraph_db, triples
+
+
+def baseline_copy(store_dir: Path) -> Path:
+    return store_dir.parent / (store_dir.name + "-baseline")
+
+
+def interleaved(store_dir: Path, url: str, query: str, rounds: int) -> tuple[list[float], list[float]]:
+    """Single-client latency of ``query``: pyoxigraph in-process vs over HTTP, alternating.
+
+    Alternating keeps both under the same machine load (this machine is shared). The in-process
+    side reads a checkpoint of the same store (the server holds the store's lock), with the live
+    graph as default graph, and writes SPARQL JSON as the server does.
+    """
+    import pyoxigraph as ox
+
+    from defport_kg.namespaces import LIVE_GRAPH
+
+    copy = baseline_copy(store_dir)
+    local = ox.Store.read_only(str(copy))
+    parsed = urllib.parse.urlsplit(url)
+    path = parsed.path + "?" + urllib.parse.urlencode({"query": query})
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=600)
+    inside: list[float] = []
+    remote: list[float] = []
+    for round_ in range(rounds + 2):
+        tick = time.perf_counter()
+        local.query(query, default_graph=[ox.NamedNode(LIVE_GRAPH)]).serialize(format=ox.QueryResultsFormat.JSON)
+        middle = time.perf_counter()
+        connection.request("GET", path, headers={"Accept": ACCEPT})
+        response = connection.getresponse()
+        response.read()
+        end = time.perf_counter()
+        if round_ >= 2:  # the first rounds warm the caches on both sides
+            inside.append(middle - tick)
+            remote.append(end - middle)
+    connection.close()
+    return inside, remote
+
+
+def run_server(
+    name: str,
+    started: tuple[subprocess.Popen, str],
+    args: argparse.Namespace,
+    startup: float,
+    baseline: Path | None = None,
+) -> tuple[list[Figures], tuple[list[float], list[float]] | None]:
+    process, url = started
+    figures: list[Figures] = []
+    compared = None
+    try:
+        tick = time.perf_counter()
+        wait_until_answering(url, process, startup)
+        print(f"  {name}: answering after {time.perf_counter() - tick:.1f} s", flush=True)
+        for query in (CHEAP, JOIN):
+            # warm-up: caches, worker start-up, parsed-query caches
+            warm = load(name, url, query, 1, 0.0, args.timeout)
+            for clients in (1, 8):
+                if clients > 1 and (not warm.latencies or warm.median_ms > args.slow_ms):
+                    print(f"  {name:<16} {query_name(query):<6} skipped at {clients} clients: too slow", flush=True)
+                    continue
+                result = load(name, url, query, clients, args.duration, args.timeout)
+                figures.append(result)
+                print(
+                    f"  {name:<16} {result.query:<6} {clients} client(s): {result.rps:9.1f} req/s  "
+                    f"median {result.median_ms:9.2f} ms  p99 {result.p99_ms:9.2f} ms  errors {result.errors}",
+                    flush=True,
+                )
+        if baseline is not None:
+            compared = interleaved(baseline, url, JOIN, args.rounds)
+            print(
+                f"  join, 1 client, alternating: in-process median {statistics.median(compared[0]) * 1000:.1f} ms, "
+                f"over HTTP {statistics.median(compared[1]) * 1000:.1f} ms",
+                flush=True,
+            )
+    finally:
+        stop(process)
+    return figures, compared
+
+
+def find(figures: list[Figures], server: str, query: str, clients: int) -> Figures | None:
+    return next((f for f in figures if (f.server, f.query, f.clients) == (server, query, clients)), None)
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+def report(
+    figures: list[Figures], compared: tuple[list[float], list[float]] | None, triples: int, args: argparse.Namespace
+) -> str:
+    lines = [
+        "# /sparql benchmark",
+        "",
+        f"Generated by `benchmarks/bench_sparql.py` (orgs {args.orgs}, seed {args.seed}, {args.duration:g} s per "
+        f"scenario) on {platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{triples:,} triples. Load generator on the same cores (one process per client, kept-alive connections).",
+        "",
+        "| server | query | clients | req/s | median ms | p99 ms | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for f in figures:
+        lines.append(
+            f"| {f.server} | {f.query} | {f.clients} | {f.rps:.1f} | {f.median_ms:.2f} | {f.p99_ms:.2f} | {f.errors} |"
+        )
+    lines += ["", "| target | figure | ratio | target | met |", "| --- | --- | ---: | --- | --- |"]
+    for clients in (1, 8):
+        ours, oxi, rdf = (find(figures, s, "cheap", clients) for s in ("defport-kg", "oxigraph", "rdflib-endpoint"))
+        if ours and oxi:
+            r = ratio(ours.rps, oxi.rps)
+            lines.append(
+                f"| cheap, {clients} client(s): throughput vs oxigraph serve | {ours.rps:.1f} vs {oxi.rps:.1f} req/s "
+                f"| {r:.2f}x | >= 0.5x | {'yes' if r >= 0.5 else 'NO'} |"
+            )
+        if ours and rdf:
+            r = ratio(ours.rps, rdf.rps)
+            lines.append(
+                f"| cheap, {clients} client(s): throughput vs rdflib-endpoint | {ours.rps:.1f} vs {rdf.rps:.1f} req/s "
+                f"| {r:.1f}x | >= 10x | {'yes' if r >= 10 else 'NO'} |"
+            )
+    for clients in (1, 8):
+        ours, oxi, rdf = (find(figures, s, "join", clients) for s in ("defport-kg", "oxigraph", "rdflib-endpoint"))
+        if ours and oxi:
+            lines.append(
+                f"| join, {clients} client(s): throughput vs oxigraph serve (no target) | {ours.rps:.2f} vs "
+                f"{oxi.rps:.2f} req/s | {ratio(ours.rps, oxi.rps):.2f}x | - | - |"
+            )
+        if ours and rdf:
+            r = ratio(ours.rps, rdf.rps)
+            shown = f"{rdf.rps:.3f}" if rdf.latencies else f"< 1 per {args.timeout:g} s"
+            lines.append(
+                f"| join, {clients} client(s): throughput vs rdflib-endpoint | {ours.rps:.2f} vs {shown} req/s "
+                f"| {r:.1f}x | >= 10x | {'yes' if r >= 10 else 'NO'} |"
+            )
+    if compared:
+        local, remote = (statistics.median(times) * 1000 for times in compared)
+        r = ratio(remote, local)
+        lines.append(
+            f"| join, 1 client: median latency vs pyoxigraph in-process (alternating, {args.rounds} rounds) "
+            f"| {remote:.1f} vs {local:.1f} ms | {r:.2f}x | <= 1.5x | {'yes' if r <= 1.5 else 'NO'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orgs", type=int, default=88_000, help="organisations (88,000: about 1M triples)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per scenario")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds a client waits for one answer")
+    parser.add_argument(
+        "--slow-ms", type=float, default=30_000.0, help="skip 8 clients when one request takes longer (ms)"
+    )
+    parser.add_argument("--workdir", type=Path, default=None, help="keep generated data and databases here")
+    parser.add_argument("--skip-rdflib", action="store_true", help="leave rdflib-endpoint out (it loads slowly)")
+    parser.add_argument("--skip-oxigraph", action="store_true")
+    parser.add_argument("--rounds", type=int, default=15, help="alternating rounds of the in-process comparison")
+    parser.add_argument("--write", type=Path, default=None, help="also write the figures as Markdown here")
+    args = parser.parse_args()
+
+    temporary = args.workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="bench-sparql-")) if temporary else args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"== data: {args.orgs:,} organisations, seed {args.seed} ==", flush=True)
+        data, store, oxigraph_db, triples = prepare(workdir, args.orgs, args.seed)
+        print(f"  {triples:,} triples", flush=True)
+
+        figures: list[Figures] = []
+        print("== defport-kg serve ==", flush=True)
+        ours, compared = run_server("defport-kg", start_defport(store, free_port()), args, 120, baseline=store)
+        figures += ours
+        if not args.skip_oxigraph:
+            print("== oxigraph serve-read-only ==", flush=True)
+            figures += run_server("oxigraph", start_oxigraph(oxigraph_db, free_port()), args, 120)[0]
+        if not args.skip_rdflib:
+            print("== rdflib-endpoint ==", flush=True)
+            figures += run_server("rdflib-endpoint", start_rdflib_endpoint(data, free_port()), args, 1800)[0]
+
+        text = report(figures, compared, triples, args)
+        print()
+        print(text)
+        if args.write:
+            args.write.write_text(text, encoding="utf-8")
+    finally:
+        if temporary:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""Checking a query before it runs: what it is, which graphs it names, which services it would call.
+
+pyoxigraph executes ``SERVICE`` itself (it sends HTTP requests from the server) and has no switch
+to turn that off, so a query must be understood before it is handed over. The check uses a real
+SPARQL parser (rdflib's), never a regular expression over the text: a ``SERVICE`` hidden by a
+comment, a string, an escape or an odd spacing is seen as the parser sees it. A query the parser
+cannot read is refused, not passed on. As a second, independent guard a tokenizer counts the
+``SERVICE`` keywords of the text; if it sees more than the parser found, the query is refused too.
+
+Remote ``FROM``: pyoxigraph never fetches a ``FROM`` graph, but a ``FROM`` naming a graph outside the
+live data must not reach the hidden graphs (staging, keys, audit) either; see ``execution``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from pyparsing import ParseBaseException, ParserElement
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef, Variable
+
+from defport_kg.namespaces import PREFIXES
+
+__all__ = [
+    "QueryPlan",
+    "QueryRefused",
+    "QuerySyntaxError",
+    "ServiceCall",
+    "UpdateRefused",
+    "allowed_by",
+    "analyse",
+    "check_services",
+    "is_absolute_iri",
+]
+
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_PLX_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+_CACHEABLE_LENGTH = 32 * 1024
+_CACHE_SIZE = 512
+
+
+class QuerySyntaxError(ValueError):
+    """The text is not a SPARQL query (the parser's message says where)."""
+
+
+class UpdateRefused(ValueError):
+    """The text is a SPARQL Update: this endpoint only answers queries."""
+
+
+class QueryRefused(ValueError):
+    """The query parses but asks for something this endpoint will not do (e.g. an unlisted SERVICE)."""
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """One ``SERVICE`` in the query: its target IRI (None when it is a variable) and SILENT."""
+
+    target: str | None
+    silent: bool
+    written: str
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What the parser learnt about a query: everything the endpoint decides on before running it."""
+
+    form: str
+    from_graphs: tuple[str, ...]
+    from_named_graphs: tuple[str, ...]
+    services: tuple[ServiceCall, ...]
+    limit: int | None = None  # the query's own top-level LIMIT
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.from_graphs or self.from_named_graphs)
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+
+# -- the parser -----------------------------------------------------------------------------
+
+# pyparsing keeps global state (packrat cache); the thread-based engine may parse from several threads.
+_PARSE_LOCK = threading.Lock()
+_CACHE_LOCK = threading.Lock()
+_cache: OrderedDict[str, QueryPlan] = OrderedDict()
+
+
+def analyse(text: str) -> QueryPlan:
+    """Parse ``text`` and describe it; raises QuerySyntaxError, UpdateRefused or QueryRefused.
+
+    Plans of short texts are cached: tools send the same queries again and again, and the
+    pure-Python parser costs milliseconds.
+    """
+    with _CACHE_LOCK:
+        cached = _cache.get(text)
+    if cached is not None:
+        return cached
+    plan = _analyse(text)
+    if len(text) <= _CACHEABLE_LENGTH:
+        with _CACHE_LOCK:
+            _cache[text] = plan
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return plan
+
+
+def _analyse(text: str) -> QueryPlan:
+    if not text.strip():
+        raise QuerySyntaxError("the query is empty")
+    with _PARSE_LOCK:
+        try:
+            parsed = parseQuery(text)
+        except ParseBaseException as error:
+            if _is_update(text):
+                raise UpdateRefused("updates are refused: this endpoint answers queries only") from None
+            raise QuerySyntaxError(_describe_parse_error(error)) from None
+        except Exception as error:  # rdflib raises plain exceptions from its parse actions
+            raise QuerySyntaxError(f"the query does not parse: {error}") from None
+        finally:
+            # The packrat cache holds the exceptions of the parse, and through them our callers' frames.
+            ParserElement.reset_cache()
+    prologue, query = parsed[0], parsed[1]
+    form = _FORMS.get(getattr(query, "name", ""), "")
+    if not form:
+        raise QuerySyntaxError("the query does not parse: not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    prefixes, base = _prologue(prologue)
+    resolve = _Resolver(prefixes, base)
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+    for clause in _get(query, "datasetClause") or []:
+        if _get(clause, "default") is not None:
+            from_graphs.append(resolve(_get(clause, "default"), "FROM"))
+        if _get(clause, "named") is not None:
+            from_named.append(resolve(_get(clause, "named"), "FROM NAMED"))
+    services = tuple(_services(query, resolve))
+    counted = count_service_keywords(text)
+    if counted > len(services):
+        raise QueryRefused(
+            f"the query could not be checked: the text holds {counted} SERVICE keyword(s) but the parser found "
+            f"{len(services)}; rewrite the query without SERVICE"
+        )
+    return QueryPlan(form, tuple(from_graphs), tuple(from_named), services, _limit(query))
+
+
+def _limit(query: Any) -> int | None:
+    clauses = _get(query, "limitoffset")
+    value = _get(clauses, "limit") if clauses is not None else None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _get(node: Any, key: str) -> Any:
+    # CompValue.get(key) answers the key itself when it is missing; read the plain mapping instead.
+    return dict.get(node, key) if isinstance(node, dict) else None
+
+
+def _is_update(text: str) -> bool:
+    try:
+        update = parseUpdate(text)
+    except Exception:
+        return False
+    return bool(_get(update, "request"))
+
+
+def _describe_parse_error(error: ParseBaseException) -> str:
+    line = getattr(error, "line", "") or ""
+    pointer = f"\n  {line}\n  {' ' * (max(error.col, 1) - 1)}^" if line.strip() else ""
+    found = f", found {line[error.col - 1 : error.col + 19]!r}" if line[error.col - 1 : error.col] else ""
+    return f"the query does not parse at line {error.lineno}, column {error.col}: {error.msg}{found}{pointer}"
+
+
+def _prologue(prologue: Any) -> tuple[dict[str, str], str | None]:
+    prefixes = dict(PREFIXES)
+    base: str | None = None
+    for decl in prologue or []:
+        name = getattr(decl, "name", "")
+        if name == "PrefixDecl":
+            prefixes[str(_get(decl, "prefix") or "")] = str(_get(decl, "iri"))
+        elif name == "Base":
+            base = str(_get(decl, "iri"))
+    return prefixes, base
+
+
+class _Resolver:
+    """Full IRIs for the terms that name graphs and services (pyoxigraph resolves them alike)."""
+
+    def __init__(self, prefixes: dict[str, str], base: str | None) -> None:
+        self.prefixes = prefixes
+        self.base = base
+
+    def __call__(self, term: Any, where: str) -> str:
+        if isinstance(term, CompValue) and term.name == "pname":
+            prefix = str(_get(term, "prefix") or "")
+            if prefix not in self.prefixes:
+                raise QuerySyntaxError(f"the query does not parse: the prefix {prefix}: in {where} is not declared")
+            local = _PLX_ESCAPE.sub(r"\1", str(_get(term, "localname") or ""))
+            iri = self.prefixes[prefix] + local
+        elif isinstance(term, URIRef):
+            iri = str(term)
+        else:
+            raise QueryRefused(f"{where} must name an IRI")
+        if not is_absolute_iri(iri):
+            # Relative references are resolved against BASE by the engine; which absolute IRI that
+            # gives is not ours to guess when it decides where requests go: ask for the full IRI.
+            raise QueryRefused(f"{where} <{iri}> is a relative IRI: write the full IRI")
+        return iri
+
+
+def _services(node: Any, resolve: _Resolver) -> list[ServiceCall]:
+    found: list[ServiceCall] = []
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, CompValue):
+            if current.name == "ServiceGraphPattern":
+                term = _get(current, "term")
+                written = str(_get(current, "service_string") or "SERVICE")
+                silent = bool(_get(current, "silent"))
+                if isinstance(term, Variable):
+                    found.append(ServiceCall(None, silent, written))
+                else:
+                    found.append(ServiceCall(resolve(term, "SERVICE"), silent, written))
+            stack.extend(current.values())
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list | tuple) or hasattr(current, "asList"):
+            stack.extend(list(current))
+    return found
+
+
+# -- the allow-list -------------------------------------------------------------------------
+
+
+def is_absolute_iri(iri: str) -> bool:
+    return bool(_ABSOLUTE.match(iri))
+
+
+def allowed_by(iri: str, allowlist: list[str] | tuple[str, ...]) -> bool:
+    """Whether ``iri`` is one of the allow-listed IRIs or lies under one of them.
+
+    Compared as written (no case folding, no dot-segment removal): an IRI spelt differently from
+    the list is refused, which is the safe side. ``https://a.org`` does not allow ``https://a.org.evil``:
+    a prefix only counts at a path, query or fragment boundary. IRIs with user info are never allowed.
+    """
+    authority = iri.split("://", 1)[1].split("/", 1)[0] if "://" in iri else ""
+    if "@" in authority or re.search(r"/\.\.?(?:/|$|\?|#)", iri):
+        return False
+    for entry in allowlist:
+        if not entry:
+            continue
+        if iri == entry:
+            return True
+        if iri.startswith(entry) and (entry[-1] in "/#?" or iri[len(entry)] in "/#?"):
+            return True
+    return False
+
+
+def check_services(plan: QueryPlan, allowlist: list[str] | tuple[str, ...]) -> None:
+    """Refuse every SERVICE the allow-list does not name (a variable target is never allowed)."""
+    for call in plan.services:
+        if call.target is None:
+            raise QueryRefused(
+                f"SERVICE with a variable target is refused ({call.written[:80]!r}): the endpoint cannot tell "
+                "beforehand where it would send requests"
+            )
+        if not allowed_by(call.target, allowlist):
+            raise QueryRefused(
+                f"SERVICE <{call.target}> is refused: this endpoint sends no requests to other services unless the "
+                "setting DEFPORT_KG_SERVICE_ALLOWLIST lists them"
+            )
+
+
+# -- the independent tokenizer ----------------------------------------------------------------
+
+_PN_LOCAL_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<long1>'''(?:(?:'|'')?(?:[^'\\]|\\.))*''')
+  | (?P<long2>\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\")
+  | (?P<string1>'(?:[^'\\\n\r]|\\.)*')
+  | (?P<string2>"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<pname>(?P<prefix>[^\W\d][\w.\-]*|_)?:(?:[\w:\-]|%[0-9A-Fa-f]{2}|"""
+    + _PN_LOCAL_ESC
+    + r"""|\.(?=[\w:\-%\\.]))*)
+  | (?P<word>[^\W\d]\w*)
+  | (?P<number>\d[\w.]*)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def count_service_keywords(text: str) -> int:
+    """How many SERVICE keywords the text holds, outside strings, comments and IRIs.
+
+    Independent of the parser, and generous: a prefixed name whose prefix is ``service`` counts too,
+    because a PEG parser may read ``SERVICE:x`` as the keyword followed by ``:x``.
+    """
+    count = 0
+    for match in _TOKEN.finditer(expandUnicodeEscapes(text)):
+        kind = match.lastgroup
+        word = match.group() if kind == "word" else (match.group("prefix") or "") if kind == "pname" else ""
+        if word.lower() == "service":
+            count += 1
+    return count

@@ -1,0 +1,187 @@
+"""Query worker processes: each reads a store snapshot and can be killed mid-query.
+
+pyoxigraph's ``query()`` cannot be interrupted from Python, so a query that must stop at its
+deadline has to run where it can be stopped: a separate process that is killed (SIGKILL) when its
+time is up and replaced by a fresh one. Workers are fresh interpreters (``python -m
+defport_kg.sparql``) talking over a socket pair: not ``fork`` (a fork of a threaded server
+copies locks in unknown states) and not multiprocessing's ``spawn`` (which re-imports the parent's
+main script, whatever that is). They die with their parent (PR_SET_PDEATHSIG), so a crashed server
+leaves no query burning CPU.
+
+Messages on the socket: parent → worker ``("open", path)`` or ``("query", path, QueryRequest)``;
+worker → parent one reply per message (and ``("ready", pid)`` at start): a small header
+``("reply", size)`` then the pickled answer (``("opened", path)`` or a ``QueryOutcome``). The
+header lets the server's event loop read small answers at once and hand big ones to a thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+
+class WorkerDied(Exception):
+    """The worker process ended (crash, out of memory, killed) before answering."""
+
+
+class WorkerTimedOut(Exception):
+    """The worker did not answer in time; it has been killed."""
+
+
+class Worker:
+    """The parent's handle on one worker process."""
+
+    def __init__(self, index: int) -> None:
+        parent, child = socket.socketpair()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "defport_kg.sparql", str(child.fileno()), str(os.getpid())],
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+                close_fds=True,
+            )
+        finally:
+            child.close()
+        self.index = index
+        self.conn: Connection = Connection(parent.detach())
+        self.snapshot: Path | None = None  # the snapshot the worker has open
+        self.pending: Path | None = None  # the snapshot it is asked to open now
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def wait_ready(self, timeout: float) -> bool:
+        try:
+            if not self.conn.poll(timeout):
+                return False
+            return self.read_reply()[0] == "ready"
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return False
+
+    def read_header(self) -> int:
+        """The size of the answer that follows (blocks until the header is there)."""
+        kind, size = self.conn.recv()
+        if kind != "reply":
+            raise OSError(f"unexpected message {kind!r} from a query worker")
+        return int(size)
+
+    def read_body(self) -> Any:
+        return pickle.loads(self.conn.recv_bytes())
+
+    def read_reply(self) -> Any:
+        self.read_header()
+        return self.read_body()
+
+    def call(self, message: tuple[Any, ...], timeout: float) -> Any:
+        """Send one message and wait for its answer; kill the worker when the answer is late."""
+        try:
+            self.conn.send(message)
+            if not self.conn.poll(max(timeout, 0.0)):
+                self.kill()
+                raise WorkerTimedOut
+            return self.read_reply()
+        except (EOFError, OSError, pickle.UnpicklingError) as error:
+            self.kill()
+            raise WorkerDied(str(error)) from None
+
+    def kill(self) -> None:
+        """Stop the process at once (SIGKILL: a query in native code ignores anything gentler)."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(10)  # reaped: no zombie left behind
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Ask the worker to leave; kill it if it does not."""
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(("stop",))
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def worker_main(conn: Connection, parent_pid: int) -> None:
+    """The worker's loop: open snapshots read-only, run queries, answer outcomes."""
+    _die_with_parent(parent_pid)
+    # Ctrl-C on `serve` reaches the whole process group; the parent stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import pyoxigraph as ox
+
+    from defport_kg.sparql.execution import execute, failure, permitted_graphs
+    from defport_kg.sparql.safety import analyse
+
+    analyse("ASK {}")  # build the parser's grammar now, not during the first query
+    store: Any = None
+    opened: str | None = None
+    permitted: Any = None  # a snapshot never changes: read its catalogue once
+
+    def open_snapshot(path: str) -> Any:
+        nonlocal store, opened, permitted
+        if path != opened:
+            store, opened, permitted = None, None, None
+            gc.collect()  # drop the old snapshot's files before opening the next
+            store = ox.Store.read_only(path)
+            permitted, opened = permitted_graphs(store), path
+        return store
+
+    def reply(answer: Any) -> None:
+        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        conn.send(("reply", len(payload)))
+        conn.send_bytes(payload)
+
+    reply(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        kind = message[0]
+        if kind == "stop":
+            return
+        outcome: Any
+        try:
+            if kind == "open":
+                open_snapshot(message[1])
+                outcome = ("opened", message[1])
+            elif kind == "query":
+                snapshot = open_snapshot(message[1])
+                outcome = execute(snapshot, message[2], permitted=permitted)
+            else:
+                outcome = failure(500, "Internal error", f"unknown worker message {kind!r}")
+        except OSError as error:
+            outcome = failure(500, "Store error", f"the query worker could not read the store snapshot: {error}")
+        except Exception as error:  # a bug must reach the client as a 500, not hang it
+            outcome = failure(500, "Internal error", f"{type(error).__name__}: {error}")
+        try:
+            reply(outcome)
+        except (OSError, ValueError):
+            return
