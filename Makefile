@@ -60,7 +60,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 wheelhouse: $(STAMP)
 	$(BIN)/python -m pip wheel --quiet -c constraints.txt -w wheelhouse '.[test]'
