@@ -110,6 +110,8 @@ def _refuse_unsafe(data: bytes, fmt: ox.RdfFormat, source: str) -> None:
             document = json.loads(data)
         except ValueError as error:
             raise InputError(f"not valid JSON: {error}", source=source) from None
+        except RecursionError:
+            raise UnsafeInputError("JSON nested too deeply to read safely", source=source) from None
         remote = _remote_context(document)
         if remote:
             raise UnsafeInputError(
@@ -175,6 +177,11 @@ def parse_bytes(
         raise InputError(message, source=source, line=line, column=column) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise InputError(str(error), source=source) from None
+    except MemoryError as error:
+        # pyoxigraph refuses one token (e.g. a literal) over its 16 MB buffer with a MemoryError.
+        raise InputTooLargeError(f"a single term is too large to read: {error}", source=source) from None
+    except RecursionError:
+        raise UnsafeInputError("input nested too deeply to read safely", source=source) from None
     graph_names = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
     return ParsedInput(
         source=source,

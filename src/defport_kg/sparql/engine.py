@@ -161,10 +161,26 @@ class ProcessEngine:
         """Block until every worker has started (tests and benchmarks want a warm pool)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            self._sweep_idle()
             if self._idle.qsize() >= self.size:
                 return True
             time.sleep(0.02)
         return False
+
+    def _sweep_idle(self) -> None:
+        """Discard (and replace) idle workers that died: the idle stack is LIFO, so one that died at its
+        bottom would otherwise count as ready until every other worker is busy."""
+        taken: list[Worker] = []
+        while True:
+            try:
+                taken.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in reversed(taken):  # back in the same order
+            if worker.alive():
+                self._idle.put(worker)
+            else:
+                self._discard(worker)
 
     def run(self, request: QueryRequest) -> QueryOutcome:
         """Run one query, blocking this thread until the answer, the deadline or the worker's death."""
