@@ -48,24 +48,31 @@ def test_parse_error_names_file_line_and_column(tmp_path: Path) -> None:
 
 
 def test_doctype_in_rdf_xml_is_refused_before_parsing() -> None:
-    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n'
-            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>')
+    bomb = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+    )
     with pytest.raises(UnsafeInputError, match="DOCTYPE") as caught:
         parse_bytes(bomb, ox.RdfFormat.RDF_XML, "bomb.rdf")
     assert caught.value.line == 2
 
 
 def test_external_entity_is_refused() -> None:
-    xxe = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-           b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>')
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+    )
     with pytest.raises(UnsafeInputError):
         parse_bytes(xxe, ox.RdfFormat.RDF_XML, "xxe.rdf")
 
 
 @pytest.mark.parametrize(
     "context",
-    ['"http://127.0.0.1:9/context.jsonld"', '["http://127.0.0.1:9/c", {"b": "http://e/b"}]',
-     '{"@import": "http://127.0.0.1:9/c"}'],
+    [
+        '"http://127.0.0.1:9/context.jsonld"',
+        '["http://127.0.0.1:9/c", {"b": "http://e/b"}]',
+        '{"@import": "http://127.0.0.1:9/c"}',
+    ],
 )
 def test_remote_jsonld_context_is_refused_never_fetched(context: str) -> None:
     doc = f'{{"@context": {context}, "@id": "http://e/a", "b": "x"}}'.encode()

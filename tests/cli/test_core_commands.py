@@ -42,8 +42,9 @@ def test_init_creates_a_queryable_store(tmp_path: Path) -> None:
     assert "Loaded" in result.stdout and "triples" in result.stdout
     again = run_cli("init", store=tmp_path / "s")
     assert again.returncode == 0 and "up to date" in again.stdout
-    count = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?p dp:partnerOf ?platform }", "--format", "csv",
-                    store=tmp_path / "s")
+    count = run_cli(
+        "query", "SELECT (COUNT(*) AS ?n) WHERE { ?p dp:partnerOf ?platform }", "--format", "csv", store=tmp_path / "s"
+    )
     assert count.returncode == 0, count.stderr
     assert count.stdout.splitlines()[1].strip() == "9"
 
@@ -63,8 +64,9 @@ def test_query_formats(store_dir: Path) -> None:
     assert as_tsv == ["?c", "<https://w3id.org/defport/id/country/NL>"]
     as_table = run_cli("query", query, store=store_dir).stdout
     assert "dpid:country/NL" in as_table and "1 row(s)" in as_table
-    construct = run_cli("query", "CONSTRUCT { ?c a dp:Country } WHERE { ?c dp:isoCode 'NL' }", "--format",
-                        "turtle", store=store_dir)
+    construct = run_cli(
+        "query", "CONSTRUCT { ?c a dp:Country } WHERE { ?c dp:isoCode 'NL' }", "--format", "turtle", store=store_dir
+    )
     assert "dp:Country" in construct.stdout
 
 
@@ -112,7 +114,7 @@ def test_import_dry_run_stores_nothing(store_dir: Path, tmp_path: Path) -> None:
 def test_import_with_violations_exits_1_and_stores_nothing(store_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "bad.ttl"
     # An organisation without dp:country breaks the minimal valid organisation (CONTRACT §2).
-    data.write_text(ORG_TTL.replace(' ;\n  dp:country <https://w3id.org/defport/id/country/DE> .', " ."))
+    data.write_text(ORG_TTL.replace(" ;\n  dp:country <https://w3id.org/defport/id/country/DE> .", " ."))
     before = run_cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv", store=store_dir)
     result = run_cli("import", str(data), store=store_dir)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -167,8 +169,12 @@ def test_check_and_backup_restore(store_dir: Path, tmp_path: Path) -> None:
 
 def test_a_held_store_exits_3_naming_the_holder(store_dir: Path) -> None:
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "defport_kg", "serve", "--store", str(store_dir), "--port",
-                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "defport_kg", "serve", "--store", str(store_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline and not (store_dir / "holder.json").exists():
@@ -197,8 +203,6 @@ def test_every_command_has_help() -> None:
         assert "--store" in result.stdout, command
 
 
-
-
 def test_named_query_with_a_parameter(_example_store_dir: Path, tmp_path: Path) -> None:
     import shutil
 
@@ -206,12 +210,20 @@ def test_named_query_with_a_parameter(_example_store_dir: Path, tmp_path: Path) 
     shutil.copytree(_example_store_dir, store)
     listing = run_cli("query", "--list", store=store)
     assert "organisations-by-country" in listing.stdout
-    nl = run_cli("query", "organisations-by-country", "--param", "country=dpid:country/NL", "--format", "json",
-                 store=store)
+    nl = run_cli(
+        "query", "organisations-by-country", "--param", "country=dpid:country/NL", "--format", "json", store=store
+    )
     assert nl.returncode == 0, nl.stderr
     nl_rows = json.loads(nl.stdout)["results"]["bindings"]
-    ch = run_cli("query", "organisations-by-country", "-p", "country=https://w3id.org/defport/id/country/CH",
-                 "--format", "json", store=store)
+    ch = run_cli(
+        "query",
+        "organisations-by-country",
+        "-p",
+        "country=https://w3id.org/defport/id/country/CH",
+        "--format",
+        "json",
+        store=store,
+    )
     ch_rows = json.loads(ch.stdout)["results"]["bindings"]
     assert nl_rows and ch_rows
     assert {r["organisation"]["value"] for r in nl_rows}.isdisjoint({r["organisation"]["value"] for r in ch_rows})

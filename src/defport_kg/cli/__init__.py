@@ -56,6 +56,8 @@ for module_name, attr, name in (
 for module_name, attr, name in (
     ("defport_kg.cli.generate", "generate", "generate"),
     ("defport_kg.cli.risk", "report_command", "report"),
+    ("defport_kg.cli.steward", "template", "template"),
+    ("defport_kg.cli.steward", "upgrade", "upgrade"),
 ):
     try:
         module = importlib.import_module(module_name)

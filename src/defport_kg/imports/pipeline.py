@@ -1,27 +1,40 @@
-"""The import pipeline: parse → validate in context → one atomic commit with provenance.
+"""The import pipeline: read → validate in context → one atomic commit with provenance.
 
-Nothing is stored unless every file parses and the batch raises no SHACL violation; the batch,
-its provenance and any replacement of an earlier version become live in one atomic operation.
+Nothing is stored unless every input reads and the batch raises no SHACL violation; the batch,
+its provenance and any replacement of an earlier version become live together. The steps report
+to an optional ``progress`` callback so the command line can draw a bar on long imports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
-from collections.abc import Sequence
+import io
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from defport_kg.errors import InputError, InputTooLargeError, NotFoundError, ValidationFailed
+from defport_kg.errors import NotFoundError, UsageError, ValidationFailed
 from defport_kg.imports.context import context_triples
-from defport_kg.namespaces import CATALOG_GRAPH, DCTERMS, DP, IMPORT_PREFIX, PROV, RDF, RDFS, XSD
-from defport_kg.rdfio import ParsedInput, parse_file, to_rdflib
-from defport_kg.settings import get_settings
+from defport_kg.imports.locate import locate_results
+from defport_kg.imports.provenance import local_user, provenance_quads, source_label
+from defport_kg.imports.sources import ImportSource, check_batch_limits, from_parsed, read_files
+from defport_kg.namespaces import CATALOG_GRAPH, DP, IMPORT_PREFIX
+from defport_kg.rdfio import ParsedInput, to_rdflib
+from defport_kg.settings import Settings, get_settings
 from defport_kg.store import STATUS_LIVE, EmbeddedStore
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: the step being worked on and how far the batch is."""
+
+STEPS = ("read", "validate", "commit")
+
+# One commit at a time per process: finding the version to replace and replacing it must not interleave.
+_COMMIT_LOCK = threading.Lock()
 
 
 @dataclass
@@ -36,6 +49,8 @@ class ImportResult:
     sources: list[dict[str, Any]]
     report: Any
     replaced: list[str] = field(default_factory=list)
+    user: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -51,151 +66,195 @@ class ImportResult:
             "triples": self.triple_count,
             "sources": self.sources,
             "replaced": self.replaced,
+            "user": self.user,
+            "notes": self.notes,
             "report": self.report.to_json() if self.report is not None else None,
         }
 
 
-def _new_import_id(sources: Sequence[ParsedInput]) -> str:
+def _step(progress: Progress | None, name: str) -> None:
+    if progress is not None:
+        progress(name, STEPS.index(name), len(STEPS))
+
+
+def new_import_id(sources: Sequence[ImportSource]) -> str:
+    """Sortable by time, and unique: two imports in one microsecond still differ in their digest."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    digest = hashlib.sha256("".join(s.sha256 for s in sources).encode()).hexdigest()[:8]
+    digest = hashlib.sha256(("".join(s.sha256 for s in sources) + stamp).encode()).hexdigest()[:8]
     return f"{stamp}-{digest}"
 
 
-def parse_inputs(paths: Sequence[str | Path], fmt: str | None = None) -> list[ParsedInput]:
-    """Parse every file before anything else happens, so one bad file stops the whole batch."""
-    settings = get_settings()
-    parsed = [parse_file(p, fmt, max_bytes=settings.max_input_bytes) for p in paths]
-    total = sum(len(p.quads) for p in parsed)
-    if total > settings.max_import_triples:
-        raise InputTooLargeError(
-            f"the batch holds {total} triples, above the limit of {settings.max_import_triples} "
-            "(setting DEFPORT_KG_MAX_IMPORT_TRIPLES)"
-        )
-    return parsed
+def _as_sources(sources: Sequence[ImportSource | ParsedInput]) -> list[ImportSource]:
+    return [s if isinstance(s, ImportSource) else from_parsed(s) for s in sources]
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def _without_replaced(store: EmbeddedStore, triples: list[ox.Triple], replaced: Sequence[str]) -> list[ox.Triple]:
+    """Context as it will be once ``replaced`` leave the live data: a replaced version's statements
+    (an old share, a removed relation) must not count against its replacement."""
+    if not replaced:
+        return triples
+    gone = {ox.NamedNode(g) for g in replaced}
+    live = {ox.NamedNode(g) for g in store.live_graphs()} - gone
+    kept = []
+    for triple in triples:
+        graphs = {q.graph_name for q in store.raw.quads_for_pattern(triple.subject, triple.predicate, triple.object)}
+        if graphs & gone and not graphs & live:
+            continue
+        kept.append(triple)
+    return kept
+
+
+def validate_sources(
+    store: EmbeddedStore, sources: Sequence[ImportSource | ParsedInput], *, replacing: Sequence[str] = ()
+) -> Any:
+    """Validate the batch with the live data it refers to; results carry their source position."""
+    from defport_kg.validation import validate
+
+    batch = _as_sources(sources)
+    quads = [q for s in batch for q in s.quads]
+    data = to_rdflib(quads)
+    context = to_rdflib(_without_replaced(store, context_triples(store.raw, quads), replacing))
+    report = validate(data, context=context, max_per_shape=get_settings().max_report_results_per_shape)
+    return locate_results(report, batch)
 
 
 def validate_batch(store: EmbeddedStore, quads: list[ox.Quad]) -> Any:
-    """Validate the batch with the live data it refers to (CONTRACT: validated in context)."""
+    """Validate bare quads in context (kept for callers that have no sources)."""
     from defport_kg.validation import validate
 
     data = to_rdflib(quads)
     context = to_rdflib(context_triples(store.raw, quads))
-    return validate(data, context=context)
+    return validate(data, context=context, max_per_shape=get_settings().max_report_results_per_shape)
 
 
-def _provenance_quads(
-    graph: ox.NamedNode,
-    sources: Sequence[ParsedInput],
-    triple_count: int,
-    report: Any,
-    user: str,
-    replaced: Sequence[str],
-) -> list[ox.Quad]:
-    from defport_kg import __version__
-
-    catalog = ox.NamedNode(CATALOG_GRAPH)
-
-    def lit(value: Any, datatype: str | None = None) -> ox.Literal:
-        return ox.Literal(str(value), datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(str(value))
-
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    severities = _severity_counts(report)
-    quads = [
-        ox.Quad(graph, ox.NamedNode(RDF + "type"), ox.NamedNode(DP + "Import"), catalog),
-        ox.Quad(graph, ox.NamedNode(RDF + "type"), ox.NamedNode(PROV + "Entity"), catalog),
-        ox.Quad(graph, ox.NamedNode(PROV + "generatedAtTime"), lit(now, XSD + "dateTime"), catalog),
-        ox.Quad(graph, ox.NamedNode(PROV + "wasAttributedTo"), lit(user), catalog),
-        ox.Quad(graph, ox.NamedNode(DP + "tripleCount"), lit(triple_count, XSD + "integer"), catalog),
-        ox.Quad(graph, ox.NamedNode(DP + "shapesVersion"), lit(__version__), catalog),
-        ox.Quad(graph, ox.NamedNode(DP + "conforms"), lit("true", XSD + "boolean"), catalog),
-        ox.Quad(graph, ox.NamedNode(DP + "violationCount"), lit(severities["Violation"], XSD + "integer"), catalog),
-        ox.Quad(graph, ox.NamedNode(DP + "warningCount"), lit(severities["Warning"], XSD + "integer"), catalog),
-    ]
-    for source in sources:
-        quads.append(ox.Quad(graph, ox.NamedNode(DP + "sourceName"), lit(Path(source.source).name), catalog))
-        quads.append(ox.Quad(graph, ox.NamedNode(DP + "sha256"), lit(source.sha256), catalog))
-        for name in source.graph_names:
-            quads.append(ox.Quad(graph, ox.NamedNode(DCTERMS + "hasPart"), ox.NamedNode(name), catalog))
-    for old in replaced:
-        quads.append(ox.Quad(graph, ox.NamedNode(PROV + "wasRevisionOf"), ox.NamedNode(old), catalog))
-    quads.append(
-        ox.Quad(graph, ox.NamedNode(RDFS + "label"), lit(", ".join(Path(s.source).name for s in sources)), catalog)
-    )
-    return quads
-
-
-def _severity_counts(report: Any) -> dict[str, int]:
-    counts = {"Violation": 0, "Warning": 0, "Info": 0}
-    if report is None:
-        return counts
-    for result in getattr(report, "results", []):
-        counts[str(getattr(result, "severity", "Violation"))] = counts.get(str(result.severity), 0) + 1
-    for key in ("violation_count", "warning_count", "info_count"):
-        if hasattr(report, key):
-            counts[key.split("_")[0].capitalize()] = int(getattr(report, key))
-    return counts
+# -- replacing -------------------------------------------------------------------------------
 
 
 def live_imports_of_source(store: EmbeddedStore, source_name: str) -> list[str]:
-    rows = store.raw.query(
-        f"""PREFIX dp: <{DP}> SELECT DISTINCT ?g WHERE {{
-          ?g a dp:Import ; dp:sourceName ?name ; dp:status <{STATUS_LIVE}> }}""",
-        default_graph=ox.NamedNode(CATALOG_GRAPH),
-        substitutions=None,
+    """The live imports that came from a file of this name (the versions ``--replace`` retires)."""
+    catalog = ox.NamedNode(CATALOG_GRAPH)
+    status = ox.NamedNode(DP + "status")
+    live = ox.NamedNode(STATUS_LIVE)
+    name = ox.Literal(Path(source_name).name)
+    named = store.raw.quads_for_pattern(None, ox.NamedNode(DP + "sourceName"), name, catalog)
+    return sorted(
+        q.subject.value
+        for q in named
+        if any(True for _ in store.raw.quads_for_pattern(q.subject, status, live, catalog))
     )
-    return [r["g"].value for r in rows if _same_name(store, r["g"].value, source_name)]
 
 
-def _same_name(store: EmbeddedStore, graph: str, source_name: str) -> bool:
-    names = {
-        q.object.value
-        for q in store.raw.quads_for_pattern(
-            ox.NamedNode(graph), ox.NamedNode(DP + "sourceName"), None, ox.NamedNode(CATALOG_GRAPH)
+def _replacing(store: EmbeddedStore, replace: str | None) -> list[str]:
+    if replace is None:
+        return []
+    found = live_imports_of_source(store, replace)
+    if not found:
+        raise NotFoundError(
+            f"no live import of the source {Path(replace).name!r} to replace: see `defport-kg imports list`, "
+            "or import without --replace"
         )
-    }
-    return Path(source_name).name in names
+    return found
 
 
-def import_parsed(
+# -- committing ------------------------------------------------------------------------------
+
+
+def _split(quads: list[ox.Quad]) -> tuple[bytes, list[ox.Quad]]:
+    """The batch as N-Triples bytes of its statements without blank nodes (for the bulk loader) and
+    the statements with one (kept as terms: every load renames blank nodes). Graph names are dropped:
+    TriG/N-Quads graph names are kept in provenance, their triples go into the import graph."""
+    ground: list[ox.Quad] = []
+    blank: list[ox.Quad] = []
+    for quad in quads:
+        (blank if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode) else ground).append(
+            quad
+        )
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in ground):
+        ground = [ox.Quad(q.subject, q.predicate, q.object) for q in ground]
+    out = io.BytesIO()
+    ox.serialize(ground, out, ox.RdfFormat.N_TRIPLES)  # quads of the default graph: plain N-Triples
+    return out.getvalue(), blank
+
+
+def _commit(
     store: EmbeddedStore,
-    sources: Sequence[ParsedInput],
+    sources: list[ImportSource],
+    report: Any,
     *,
-    dry_run: bool = False,
-    user: str | None = None,
-    replace: str | None = None,
-) -> ImportResult:
-    """Validate and (unless ``dry_run``) commit already-parsed inputs as one import."""
-    if not sources:
-        raise InputError("nothing to import: give at least one file")
-    quads = [q for s in sources for q in s.quads]
-    triples = {(q.subject, q.predicate, q.object) for q in quads}
-    report = validate_batch(store, quads)
-    summary = [
-        {"source": s.source, "sha256": s.sha256, "triples": len(s.quads), "graphs": s.graph_names} for s in sources
-    ]
-    if not report.conforms:
-        raise ValidationFailed(
-            f"{_severity_counts(report)['Violation']} violation(s): nothing was stored", report=report
-        )
-    if dry_run:
-        return ImportResult(None, None, False, True, len(triples), summary, report)
+    user: str,
+    replaced: list[str],
+    exclusive: bool,
+    settings: Settings | None = None,
+) -> tuple[str, str, int]:
+    from defport_kg.validation import shapes_version
 
-    replaced: list[str] = []
-    if replace is not None:
-        replaced = live_imports_of_source(store, replace)
-        if not replaced:
-            raise NotFoundError(f"no live import of the source {replace!r} to replace")
-    import_id = _new_import_id(sources)
+    quads = [q for s in sources for q in s.quads]
+    import_id = new_import_id(sources)
     graph = IMPORT_PREFIX + import_id
-    node = ox.NamedNode(graph)
-    provenance = _provenance_quads(node, sources, len(triples), report, user or _local_user(), replaced)
-    label = ", ".join(Path(s.source).name for s in sources)
+    label = source_label(sources)
+    if len(quads) >= (settings or get_settings()).bulk_commit_min_triples:
+        data, blank = _split(quads)
+        count = len(set(data.splitlines())) + len({(q.subject, q.predicate, q.object) for q in blank})
+        provenance = provenance_quads(graph, sources, triple_count=count, report=report, user=user,
+                                      shapes_version=shapes_version(), replaced=replaced)
+        store.commit_bulk(graph, data, role="import", blank=blank, triple_count=count, label=label,
+                          extra_quads=provenance, retire=replaced, exclusive=exclusive)
+        return import_id, graph, count
+    triples = {(q.subject, q.predicate, q.object) for q in quads}
+    provenance = provenance_quads(graph, sources, triple_count=len(triples), report=report, user=user,
+                                  shapes_version=shapes_version(), replaced=replaced)
     if replaced:
         store.stage_graph(graph, triples, role="import", label=label, extra_quads=provenance)
         store.activate(graph, retire=replaced)
     else:
         store.add_source_graph(graph, triples, role="import", label=label, extra_quads=provenance)
-    return ImportResult(import_id, graph, True, False, len(triples), summary, report, replaced)
+    return import_id, graph, len(triples)
+
+
+def import_sources(
+    store: EmbeddedStore,
+    sources: Sequence[ImportSource | ParsedInput],
+    *,
+    dry_run: bool = False,
+    user: str | None = None,
+    replace: str | None = None,
+    exclusive: bool = False,
+    progress: Progress | None = None,
+    settings: Settings | None = None,
+) -> ImportResult:
+    """Validate and (unless ``dry_run``) commit read inputs as one import.
+
+    ``exclusive`` says no other reader can see the store meanwhile (the command line holds it
+    alone): large batches may then be bulk loaded (see ``EmbeddedStore.commit_bulk``).
+    Raises ``ValidationFailed`` (with the report) on violations: nothing is stored then.
+    """
+    batch = _as_sources(sources)
+    if not batch:
+        raise UsageError("nothing to import: give at least one file")
+    check_batch_limits(batch, settings)
+    if not any(s.quads for s in batch):
+        notes = "; ".join(note for s in batch for note in s.notes)
+        raise UsageError("nothing to import: the input holds no statements" + (f" ({notes})" if notes else ""))
+    replaced = _replacing(store, replace)
+    _step(progress, "validate")
+    report = validate_sources(store, batch, replacing=replaced)
+    summary = [s.summary() for s in batch]
+    notes = [note for s in batch for note in s.notes]
+    who = user or local_user()
+    if not report.conforms:
+        raise ValidationFailed(f"{report.violation_count} violation(s): nothing was stored", report=report)
+    if dry_run:
+        count = len({(q.subject, q.predicate, q.object) for s in batch for q in s.quads})
+        return ImportResult(None, None, False, True, count, summary, report, replaced, who, notes)
+    _step(progress, "commit")
+    with _COMMIT_LOCK:
+        replaced = _replacing(store, replace)  # again, under the lock: another commit may have run
+        import_id, graph, count = _commit(store, batch, report, user=who, replaced=replaced, exclusive=exclusive,
+                                          settings=settings)
+    return ImportResult(import_id, graph, True, False, count, summary, report, replaced, who, notes)
 
 
 def import_files(
@@ -203,15 +262,33 @@ def import_files(
     paths: Sequence[str | Path],
     *,
     fmt: str | None = None,
+    template: str | None = None,
+    dry_run: bool = False,
+    user: str | None = None,
+    replace: str | None = None,
+    exclusive: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, validate and commit files (RDF or steward templates) as one import."""
+    _step(progress, "read")
+    sources = read_files(paths, rdf_format=fmt, template=template)
+    return import_sources(
+        store, sources, dry_run=dry_run, user=user, replace=replace, exclusive=exclusive, progress=progress
+    )
+
+
+def import_parsed(
+    store: EmbeddedStore,
+    sources: Sequence[ParsedInput | ImportSource],
+    *,
     dry_run: bool = False,
     user: str | None = None,
     replace: str | None = None,
 ) -> ImportResult:
-    return import_parsed(store, parse_inputs(paths, fmt), dry_run=dry_run, user=user, replace=replace)
+    """Validate and commit already-parsed inputs (kept for callers of the first pipeline)."""
+    return import_sources(store, sources, dry_run=dry_run, user=user, replace=replace)
 
 
-def _local_user() -> str:
-    try:
-        return f"local:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "local:unknown"
+def parse_inputs(paths: Sequence[str | Path], fmt: str | None = None) -> list[ImportSource]:
+    """Read every file before anything else happens (kept for callers of the first pipeline)."""
+    return read_files(paths, rdf_format=fmt)

@@ -1,0 +1,87 @@
+"""The commit paths: one transaction for small batches, bulk loading for large ones — and a process
+killed between any two steps of a bulk commit leaves the store exactly as before."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from defport_kg.imports import check_imports, import_files, list_imports, rollback
+from defport_kg.store import EmbeddedStore
+from tests.conftest import ROOT
+from tests.imports.conftest import BATCH, snapshot, write
+
+
+@pytest.mark.parametrize("exclusive", [True, False], ids=["exclusive", "transactional"])
+def test_bulk_commit_gives_the_same_store_as_a_transaction(
+    store: EmbeddedStore, tmp_path: Path, settings_env: object, exclusive: bool
+) -> None:
+    settings_env(bulk_commit_min_triples=1)  # type: ignore[operator]
+    text = BATCH.read_text() + '\n_:n <http://www.w3.org/2000/01/rdf-schema#comment> "blank" .\n'
+    first = import_files(store, [write(tmp_path, "a.ttl", text)], exclusive=exclusive)
+    assert first.triple_count == 20 and store.triple_count(first.graph) == 20
+    assert store.check() == [] and check_imports(store) == []
+    # Blank nodes agree between the import graph and the live data: rolling back removes them all.
+    second = import_files(store, [write(tmp_path, "b.ttl", text.replace("0.6", "0.5"))], replace="a.ttl",
+                          exclusive=exclusive)
+    assert second.replaced == [first.graph]
+    assert store.select('SELECT ?n WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#comment> "blank" }') != []
+    rollback(store, second.import_id)
+    rollback(store, first.import_id)
+    assert store.select('SELECT ?n WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#comment> "blank" }') == []
+    assert store.check() == [] and check_imports(store) == []
+
+
+# Crash points inside EmbeddedStore.commit_bulk(exclusive=True): the process kills itself right
+# after the n-th write (1: catalogue entry, 2: graph loaded, 3: its blank-node statements, 4: marked
+# activating, 5: live loaded, 6: the blank-node statements there too).
+CRASH = textwrap.dedent(
+    """
+    import os, signal, sys
+    from defport_kg.store import EmbeddedStore
+    store = EmbeddedStore.open(sys.argv[1])
+    after, writes = int(sys.argv[2]), [0]
+    original = store._write
+    def write(operation):
+        original(operation)
+        writes[0] += 1
+        if writes[0] == after:
+            os.kill(os.getpid(), signal.SIGKILL)
+    store._write = write
+    import pyoxigraph as ox
+    data = open(sys.argv[3], "rb").read()
+    blank = [ox.Triple(ox.BlankNode(), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal("b"))]
+    store.commit_bulk("https://w3id.org/defport/id/import/crash", data, blank=blank, role="import", exclusive=True,
+                      retire=sys.argv[4:])
+    """
+)
+
+
+@pytest.mark.parametrize("after", [1, 2, 3, 4, 5, 6])
+def test_a_bulk_commit_killed_between_steps_is_undone_on_open(
+    _reference_store_dir: Path, tmp_path: Path, after: int
+) -> None:
+    store_dir = tmp_path / "store"
+    shutil.copytree(_reference_store_dir, store_dir)
+    with EmbeddedStore.open(store_dir) as store:
+        earlier = import_files(store, [BATCH])
+        before = snapshot(store)
+    data = tmp_path / "batch.nt"
+    data.write_bytes(
+        b"".join(f"<https://w3id.org/defport/id/org/k{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"K{i}\" .\n"
+                 .encode() for i in range(5000))
+    )
+    script = tmp_path / "crash.py"
+    script.write_text(CRASH)
+    done = subprocess.run([sys.executable, str(script), str(store_dir), str(after), str(data), earlier.graph],
+                          cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == -9, done.stderr.decode()
+    with EmbeddedStore.open(store_dir) as store:
+        assert snapshot(store) == before
+        assert store.check() == [] and check_imports(store) == []
+        assert [r.graph for r in list_imports(store)] == [earlier.graph]
