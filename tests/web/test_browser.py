@@ -6,6 +6,7 @@ DEFPORT_KG_UPDATE_SCREENSHOTS=1, to docs/screenshots/ for the README)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -30,6 +31,21 @@ def no_csp_violations(page: Any) -> None:
 def api_available(server: LiveServer, path: str) -> bool:
     return httpx.get(server.url + path, timeout=60).status_code != 404
 
+
+
+def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Poll a page expression from the test side.
+
+    Playwright's ``wait_for_function`` with a string predicate can be refused by the page's strict
+    Content-Security-Policy (no 'unsafe-eval') when it polls for long; ``evaluate`` is not.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        if page.evaluate(f"() => Boolean({expression})"):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {expression}")
+        time.sleep(0.2)
 
 def test_language_switch_shows_dutch_interface_and_dutch_labels(page: Any, live_server: LiveServer) -> None:
     page.goto("/")
@@ -56,7 +72,7 @@ def test_language_switch_shows_dutch_interface_and_dutch_labels(page: Any, live_
 
 def test_query_editor_runs_a_query_and_shows_the_result_table(page: Any, live_server: LiveServer) -> None:
     page.goto("/query")
-    page.wait_for_function("window.defportYasgui && window.defportYasgui.getTab().getYasqe()")
+    wait_until(page, "window.defportYasgui && window.defportYasgui.getTab().getYasqe()")
     query = (
         "PREFIX dp: <https://w3id.org/defport/ontology#>\n"
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -83,7 +99,7 @@ def test_query_editor_runs_a_query_and_shows_the_result_table(page: Any, live_se
     page.wait_for_url("**/thing?iri=*")
     assert page.locator("h1").inner_text() in {r["label"] for r in expected}
     page.go_back()
-    page.wait_for_function("window.defportYasgui && window.defportYasgui.getTab().getYasqe()")
+    wait_until(page, "window.defportYasgui && window.defportYasgui.getTab().getYasqe()")
     # A named query prefills the editor, its defaults bound.
     page.select_option("#named-query", "bill-of-materials")
     text = page.evaluate("window.defportYasgui.getTab().getYasqe().getValue()")
@@ -123,7 +139,7 @@ def test_dashboard_marks_the_nodes_the_risk_api_names(page: Any, live_server: Li
     page.select_option("#system", system)
     page.click("form[action='/risk'] button[type=submit]")
     page.wait_for_url("**/risk?system=*")
-    page.wait_for_function("window.defportGraph && window.defportGraph.nodes().length > 0")
+    wait_until(page, "window.defportGraph && window.defportGraph.nodes().length > 0")
     if not api_available(live_server, "/api/risk/cut-sets?item=" + quote(system, safe="")):
         assert page.locator('[data-unavailable="cut-sets"]').count() > 0
         pytest.skip("the risk API (GET /api/risk/cut-sets) does not exist yet")
@@ -163,10 +179,11 @@ def test_scale_page_shows_output_per_system(page: Any, live_server: LiveServer) 
     if page.locator("#output-table").count() == 0:
         assert page.locator('[data-unavailable="max-output"]').count() > 0
         pytest.skip("the scale API (GET /api/scale/max-output) does not exist yet")
-    page.wait_for_function(
+    wait_until(
+        page,
         "Array.from(document.querySelectorAll('#output-table td.output')).every(td => td.textContent.trim() && "
         "!td.textContent.includes('…'))",
-        timeout=90_000,  # six linear programs solved on the server at once
+        timeout=90.0,  # six linear programs solved on the server at once
     )
     first = page.locator("#output-table tbody tr").first
     system = first.get_attribute("data-system")

@@ -60,17 +60,6 @@ def init(
     typer.echo(f"The live data holds {total} triples.")
 
 
-def _print_report(report: object, fmt: str) -> None:
-    if report is None:
-        return
-    if fmt == "json":
-        print_json(report.to_json())  # type: ignore[attr-defined]
-    elif fmt == "turtle":
-        typer.echo(report.to_turtle())  # type: ignore[attr-defined]
-    else:
-        typer.echo(report.to_text())  # type: ignore[attr-defined]
-
-
 @handle_errors
 def import_(
     files: Annotated[
@@ -296,8 +285,10 @@ def restore(
 @handle_errors
 def check(json_output: JsonOption = False, store: StoreOption = None) -> None:
     """Verify the store's integrity: live data matches its source graphs, no staging leftovers."""
+    from defport_kg.imports import check_imports
+
     with opened_store(store, command="defport-kg check") as handle:
-        problems = handle.check()
+        problems = handle.check() + check_imports(handle)
         graphs = handle.source_graphs()
     if json_output:
         print_json({"ok": not problems, "problems": problems, "graphs": len(graphs)})
