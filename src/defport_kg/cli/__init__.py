@@ -38,6 +38,16 @@ def _root(
 
 core.register(app)
 
+def _optional(module_name: str) -> object | None:
+    """A command module, or None while it is not part of this installation."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return None
+
+
 # Sub-command groups, each in its own module; added here so `defport-kg --help` lists them.
 for module_name, attr, name in (
     ("defport_kg.cli.risk", "app", "risk"),
@@ -45,27 +55,18 @@ for module_name, attr, name in (
     ("defport_kg.cli.imports", "app", "imports"),
     ("defport_kg.cli.keys", "app", "keys"),
 ):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        continue
-    app.add_typer(getattr(module, attr), name=name)
+    if (module := _optional(module_name)) is not None:
+        app.add_typer(getattr(module, attr), name=name)
 
+# Top-level commands that live beside their group's module.
 for module_name, attr, name in (
     ("defport_kg.cli.generate", "generate", "generate"),
     ("defport_kg.cli.risk", "report_command", "report"),
     ("defport_kg.cli.steward", "template", "template"),
     ("defport_kg.cli.steward", "upgrade", "upgrade"),
 ):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        continue
-    app.command(name)(getattr(module, attr))
+    if (module := _optional(module_name)) is not None:
+        app.command(name)(getattr(module, attr))
 
 
 def main() -> None:
