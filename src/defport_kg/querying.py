@@ -133,8 +133,10 @@ def _table(result: Any) -> str:
 
 
 def neutralise_cell(value: str) -> str:
-    """A cell that a spreadsheet would take for a formula is written as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """A cell that a spreadsheet would take for a formula is written as text (one rule for every export)."""
+    from defport_kg.templates.cells import neutralise
+
+    return neutralise(value)
 
 
 def rows_to_csv(rows: list[dict[str, Any]], delimiter: str = ",") -> str:

@@ -8,7 +8,6 @@ any other language, then the IRI's compact form.
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from defport_kg.namespaces import DCTERMS, DP, PREFIXES, RDF, RDFS, SKOS, SPARQL_PREFIX_BLOCK, compact
-from defport_kg.risk import cut_sets, load_network, spof
+from defport_kg.risk import cached_network, cut_sets, spof
 from defport_kg.risk.model import NL, SupplyNetwork
 
 LABEL_PREDICATES = (RDFS + "label", SKOS + "prefLabel")
@@ -90,24 +89,13 @@ def systems(store: Any, lang: str) -> list[dict[str, str]]:
 
 
 # -- the risk model ------------------------------------------------------------------------
-# Pages take the supply network the API's analyses use (``defport_kg.api.network_cache``), so that
-# a page and the API never disagree; ``network_of`` is the fallback for a bare store.
-
-_network_lock = threading.Lock()
-_network_cache: dict[int, tuple[tuple[str, ...], SupplyNetwork]] = {}
+# Pages take the supply network the API's analyses use (``risk.cached_network``, one cache per
+# store), so that a page and the API never disagree.
 
 
 def network_of(store: Any) -> SupplyNetwork:
-    """The supply network of the live data, reused until the set of live graphs changes."""
-    key = tuple(store.live_graphs())
-    with _network_lock:
-        cached = _network_cache.get(id(store))
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    network = load_network(store)
-    with _network_lock:
-        _network_cache[id(store)] = (key, network)
-    return network
+    """The supply network of the live data, reused until the store's catalogue changes."""
+    return cached_network(store)
 
 
 def units(store: Any, network: SupplyNetwork, lang: str) -> dict[str, list[dict[str, str]]]:

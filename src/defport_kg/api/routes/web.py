@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from defport_kg import __version__
+from defport_kg.api.network_cache import network_for
 from defport_kg.namespaces import PREFIXES, compact
 from defport_kg.web import STATIC_DIR, TEMPLATES_DIR, i18n, views
 
@@ -211,11 +212,7 @@ def _store(request: Request) -> Any:
 
 
 def _network(request: Request) -> Any:
-    """The supply network the risk API answers from (shared cache), so pages and API agree."""
-    try:
-        from defport_kg.api.network_cache import network_for
-    except ImportError:
-        return views.network_of(_store(request))
+    """The supply network the risk API answers from (one shared cache), so pages and API agree."""
     return network_for(request)
 
 
