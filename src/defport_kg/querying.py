@@ -17,13 +17,13 @@ from defport_kg.resources import queries_dir
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "xml", "ntriples")
 
 
+def _looks_like_a_name(query: str) -> bool:
+    return query.replace("-", "").replace("_", "").isalnum()
+
+
 def is_named_query(query: str) -> bool:
     """A bare name (letters, digits, - and _) of a file in queries/."""
-    return (
-        bool(query)
-        and query.replace("-", "").replace("_", "").isalnum()
-        and (queries_dir() / f"{query}.rq").is_file()
-    )
+    return _looks_like_a_name(query) and (queries_dir() / f"{query}.rq").is_file()
 
 
 def resolve_query_text(query: str) -> tuple[str, str]:
@@ -34,10 +34,9 @@ def resolve_query_text(query: str) -> tuple[str, str]:
             return candidate.read_text(encoding="utf-8"), str(candidate)
         except OSError as error:
             raise UsageError(f"cannot read the query file {query}: {error.strerror}") from None
-    if query.replace("-", "").replace("_", "").isalnum():
-        named = queries_dir() / f"{query}.rq"
-        if named.is_file():
-            return named.read_text(encoding="utf-8"), f"named query {query}"
+    if is_named_query(query):
+        return (queries_dir() / f"{query}.rq").read_text(encoding="utf-8"), f"named query {query}"
+    if _looks_like_a_name(query):
         raise UsageError(f"unknown named query {query!r}: `defport-kg query --list` shows the named queries")
     return query, "query text"
 
