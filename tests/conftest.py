@@ -16,6 +16,13 @@ from defport_kg.rdfio import parse_bytes
 from defport_kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests of the features before confidentiality read their data without keys: in the test
+# environment an anonymous caller is cleared for every level (still through a per-clearance view,
+# so every such test also checks that views are transparent). The product's default is "public";
+# tests/access sets the clearances it tests explicitly.
+os.environ.setdefault("DEFPORT_KG_ANONYMOUS_CLEARANCE", "restricted")
+os.environ.setdefault("DEFPORT_KG_DEFAULT_KEY_CLEARANCE", "restricted")
 CLI = [sys.executable, "-m", "defport_kg"]
 
 PREFIXES = """@prefix dp: <https://w3id.org/defport/ontology#> .

@@ -309,6 +309,8 @@ CASES: list[Case] = [
     # Catalogue and provenance
     Case("SourceGraph-graphRole", 'imp:1 a dp:SourceGraph ; dp:graphRole "import" .',
          'imp:1 a dp:SourceGraph ; dp:graphRole "upload" .', "import/1", "dp:graphRole"),
+    Case("SourceGraph-marking", 'imp:1 a dp:SourceGraph ; dp:marking "restricted" .',
+         'imp:1 a dp:SourceGraph ; dp:marking "defport", "public" .', "import/1", "dp:marking"),
     Case("SourceGraph-status", "imp:1 a dp:Import ; dp:status dp:Superseded .",
          "imp:1 a dp:Import ; dp:status dp:Assumed .", "import/1", "dp:status"),
     Case("Import-sha256", f'imp:1 a dp:Import ; dp:sha256 "{"ab" * 32}" .',

@@ -63,4 +63,4 @@ def initialise(store: EmbeddedStore, *, example: bool = False, progress: Progres
 
 
 def _has_shapes(store: EmbeddedStore) -> bool:
-    return any(True for _ in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(SHAPES_GRAPH)))
+    return bool(store.has_triples(SHAPES_GRAPH))

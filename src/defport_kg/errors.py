@@ -10,6 +10,7 @@ DefportError                      every error the product raises on purpose; has
 ├── ValidationFailed      (1)     SHACL violations: nothing was stored; carries the report
 ├── StoreLockedError      (3)     another process holds the store; says which and what to do
 ├── StoreError            (4)     the store is missing, damaged or failed to write
+│   └── StoreFullError    (4)     a write failed for want of space (HTTP 507)
 └── AnalysisError         (2)     an analysis cannot answer (e.g. a bound exceeded, zero demand)
 
 The CLI prints ``str(error)`` and exits with ``error.exit_code``; the API maps ``http_status``.
@@ -110,6 +111,13 @@ class StoreError(DefportError):
     exit_code = 4
     http_status = 500
     title = "Store error"
+
+
+class StoreFullError(StoreError):
+    """A write failed for want of space (disk full, quota, file size limit): the operator must act."""
+
+    http_status = 507
+    title = "Insufficient storage"
 
 
 class AnalysisError(DefportError):

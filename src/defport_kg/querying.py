@@ -11,7 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from defport_kg.errors import QueryError, UsageError
-from defport_kg.namespaces import PREFIXES, compact
+from defport_kg.namespaces import CATALOG_GRAPH, PREFIXES, compact
 from defport_kg.resources import queries_dir
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "xml", "ntriples")
@@ -62,25 +62,17 @@ def run_query(store: Any, text: str) -> Any:
     if is_update(text):
         raise QueryError("updates are refused here: use `defport-kg import` to change data")
     try:
-        return store.raw.query(text, prefixes=PREFIXES, **_dataset(store))
+        return store.query_with_prefixes(text, PREFIXES, named_graphs=[*store.live_graphs(), CATALOG_GRAPH])
     except SyntaxError as error:
         raise QueryError(f"the query does not parse: {error}") from None
     except OSError as error:
         raise QueryError(f"the query failed: {error}") from None
 
 
-def _dataset(store: Any) -> dict[str, Any]:
-    from defport_kg.namespaces import CATALOG_GRAPH, LIVE_GRAPH
-
-    return {
-        "default_graph": [ox.NamedNode(LIVE_GRAPH)],
-        "named_graphs": [ox.NamedNode(g) for g in [*store.live_graphs(), CATALOG_GRAPH]],
-    }
-
-
 def serialize_results(result: Any, fmt: str) -> str:
     """Results as text in one of RESULT_FORMATS (table for people, the W3C formats for tools)."""
-    if isinstance(result, ox.QueryTriples):
+    # pyoxigraph's triples, or a remote store's (which have no ``variables``, unlike solutions)
+    if isinstance(result, ox.QueryTriples) or not isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         rdf = {
             "turtle": ox.RdfFormat.TURTLE,
             "ntriples": ox.RdfFormat.N_TRIPLES,

@@ -154,6 +154,79 @@ def _context_reference(value: Any) -> str | None:
     return None
 
 
+@dataclass
+class JsonLdNames:
+    """How a JSON-LD document abbreviates IRIs: what its (local) contexts declare.
+
+    Parsers report no positions, so a validation result is located by searching the text for the
+    node as it is written; in JSON-LD that is often a compact IRI (``"dpid:org/x"``), a term, or an
+    ``@id`` relative to ``@base``. Every context in the document counts (a later one may refine an
+    earlier one): a name is only searched for, never used to build data, so over-collecting at
+    worst finds a position a little early."""
+
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (term, absolute IRI), longest IRI first
+    base: str | None = None
+    vocab: str | None = None
+
+
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def jsonld_names(data: bytes) -> JsonLdNames:
+    """The terms, ``@base`` and ``@vocab`` declared by the inline contexts of a JSON-LD document
+    (``JsonLdNames``); a document that is not JSON (or not JSON-LD) declares none."""
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return JsonLdNames()
+    raw: dict[str, str] = {}
+    names = JsonLdNames()
+
+    def visit(node: Any, depth: int) -> None:
+        if depth > 200:
+            return
+        if isinstance(node, list):
+            for value in node:
+                visit(value, depth + 1)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    for context in value if isinstance(value, list) else [value]:
+                        if isinstance(context, dict):
+                            read(context)
+                visit(value, depth + 1)
+
+    def read(context: dict[str, Any]) -> None:
+        for key, value in context.items():
+            if key == "@base" and isinstance(value, str):
+                names.base = value
+            elif key == "@vocab" and isinstance(value, str):
+                names.vocab = value
+            elif not key.startswith("@"):
+                target = value.get("@id") if isinstance(value, dict) else value
+                if isinstance(target, str) and not target.startswith("@"):
+                    raw[key] = target
+
+    visit(document, 0)
+
+    def expand(value: str, seen: int = 0) -> str | None:
+        """A term's IRI may itself be a compact IRI under another term (``"dp:share"``)."""
+        prefix, colon, local = value.partition(":")
+        if colon and prefix in raw and not local.startswith("//") and seen < 10:
+            expanded = expand(raw[prefix], seen + 1)
+            return expanded + local if expanded else None
+        return value if _ABSOLUTE_IRI.match(value) else None
+
+    for term, value in raw.items():
+        iri = expand(value)
+        if iri:
+            names.terms.append((term, iri))
+    if names.vocab is not None:
+        names.vocab = expand(names.vocab) or names.vocab
+    names.terms.sort(key=lambda pair: (-len(pair[1]), pair[0]))
+    return names
+
+
 def parse_bytes(
     data: bytes,
     fmt: ox.RdfFormat,

@@ -56,6 +56,27 @@ class Settings(BaseSettings):
     require_keys_for_reads: bool = Field(
         False, description="When true, reading (SPARQL, risk, scale) needs an API key too."
     )
+    markings: list[str] = Field(
+        default_factory=lambda: ["public", "defport", "restricted"],
+        description="The marking scheme, lowest first: every source graph carries one of these levels and a key "
+        "cleared for a level sees that level and the ones below it. The lowest is for anyone.",
+    )
+    default_import_marking: str = Field(
+        "defport",
+        description="Marking of an import that names none (the shipped ontology, reference and example data are "
+        "always the lowest level).",
+    )
+    anonymous_clearance: str = Field(
+        "public", description="What a request without an API key may see: a level of the marking scheme."
+    )
+    default_key_clearance: str = Field(
+        "defport", description="Clearance of a new API key made without --clearance: a level of the marking scheme."
+    )
+    access_view_cache_size: int = Field(
+        8,
+        description="Most per-clearance views of the data kept at once (each a copy of what that clearance may "
+        "see, made at its first read after a change it can see; least recently used go).",
+    )
     key_cache_seconds: float = Field(
         300.0,
         description="How long a verified API key is trusted without recomputing its slow hash (0: hash every "
@@ -75,6 +96,13 @@ class Settings(BaseSettings):
         description="Worker processes that run /sparql queries on an on-disk store (each reads a snapshot and is "
         "killed when its query times out); 0: one per CPU core, at least 2.",
     )
+    query_worker_memory_mb: int = Field(
+        4096,
+        ge=0,
+        description="Address space each SPARQL query worker may use, in MB (RLIMIT_AS, set as it starts; an idle "
+        "worker takes about 600): a query that needs more ends its worker alone, is answered 500 and the worker "
+        "is replaced; 0: no limit.",
+    )
     query_max_bytes: int = Field(
         1024 * 1024, description="Largest SPARQL query text /sparql accepts, in bytes (larger: 413)."
     )
@@ -83,6 +111,37 @@ class Settings(BaseSettings):
     )
     remote_password: str | None = Field(None, description="Password for a remote SPARQL store (with remote_user).")
     remote_token: str | None = Field(None, description="Bearer token for a remote SPARQL store (auth=bearer).")
+    read_audit: bool = Field(
+        True,
+        description="Record every read (route, key, client, query hash, graphs touched) in the read audit "
+        "(`GET /api/audit/reads`, `defport-kg audit reads`).",
+    )
+    read_audit_dir: str | None = Field(
+        None,
+        description="Folder for the read-audit files (`reads-YYYY-MM-DD.jsonl`, one per UTC day); default: "
+        "`audit/` in the store folder. A store without a folder (in memory, remote) keeps the latest reads in "
+        "memory only unless this is set.",
+    )
+    audit_retention_days: int = Field(
+        365,
+        ge=0,
+        description="Audit events (reads, writes, refusals, key changes) older than this many days are deleted "
+        "at `serve` start, once a day while serving, and by `defport-kg audit prune`; 0: keep forever.",
+    )
+    tls_cert_file: str | None = Field(
+        None, description="PEM certificate (chain) `serve` uses for HTTPS; give tls_key_file too."
+    )
+    tls_key_file: str | None = Field(None, description="PEM private key of tls_cert_file; give both or neither.")
+    proxy_headers: bool = Field(
+        False,
+        description="Behind a reverse proxy: take the client address and scheme from X-Forwarded-For / "
+        "X-Forwarded-Proto, but only from the addresses in forwarded_allow_ips.",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Comma-separated addresses (or `*`) of the reverse proxies whose forwarded headers are trusted "
+        "when proxy_headers is on.",
+    )
 
 
 @cache

@@ -120,14 +120,25 @@ class Served:
 
 
 def serve(
-    store_dir: Path, log: Path, *, env: dict[str, str] | None = None, preexec_fn: Any = None, timeout: float = 60
+    store_dir: Path,
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    preexec_fn: Any = None,
+    timeout: float = 60,
+    wrapper: list[str] | None = None,
 ) -> Served:
-    """Start a real server on a free 127.0.0.1 port and wait for /health; stop it with ``stop``."""
+    """Start a real server on a free 127.0.0.1 port and wait for /health; stop it with ``stop``.
+
+    ``wrapper`` runs before the command and must ``exec`` it (e.g. ``["prlimit", "--as=N", "--"]``), so
+    that the pid is the server's own.
+    """
     port = free_port()
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     handle = log.open("wb")
     process = subprocess.Popen(
         [
+            *(wrapper or []),
             sys.executable,
             "-m",
             "defport_kg",

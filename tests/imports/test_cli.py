@@ -111,7 +111,9 @@ def test_replace_rollback_and_diff(store_dir: Path, tmp_path: Path) -> None:
     assert "1 added, 1 removed" in shown
     assert run_cli("imports", "rollback", ids[0], store=store_dir).returncode == 2  # superseded, not live
     rolled = run_cli("imports", "rollback", ids[1], "--json", store=store_dir, check=True)
-    assert json.loads(rolled.stdout) == {"rolled_back": ids[1], "reactivated": [ids[0]]}
+    answer = json.loads(rolled.stdout)
+    assert {k: answer[k] for k in ("rolled_back", "reactivated")} == {"rolled_back": ids[1], "reactivated": [ids[0]]}
+    assert answer["report"]["conforms"] is True  # the reactivated version was validated again
     statuses = {r["id"]: r["status"] for r in json.loads(run_cli("imports", "list", "--json", store=store_dir).stdout)}
     assert statuses == {ids[0]: "live", ids[1]: "rolled back"}
     assert run_cli("imports", "show", "no-such-id", store=store_dir).returncode == 2

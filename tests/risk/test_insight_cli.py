@@ -59,3 +59,18 @@ def test_save_and_report(store_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "<svg" in html.read_text() and "Sustainment" in md.read_text()
     assert invoke(store_dir, "report").exit_code == 2
+
+
+def test_sovereignty_by_control(store_dir: Path) -> None:
+    result = invoke(store_dir, "sovereignty", "--by", "control", "--system", "dpid:item/ex-155mm-round", "--json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    [round_] = body["systems"]
+    assert body["bases"] == ["control"] and "country_spofs" not in round_
+    assert [c.rsplit("/", 1)[-1] for c in round_["country_spofs_by_control"]] == ["DE", "JP", "NL", "NO"]
+    wide = {"COLUMNS": "250"}  # rich wraps cells to the terminal width
+    args = ["risk", "sovereignty", "--system", "dpid:item/ex-155mm-round", "--store", str(store_dir)]
+    table = runner.invoke(app, args, env=wide)
+    assert table.exit_code == 0 and "country SPOFs (location)" in table.output and "DE JP NL NO" in table.output
+    bad = invoke(store_dir, "sovereignty", "--by", "owner")
+    assert bad.exit_code == 2 and "owner" in bad.output

@@ -40,6 +40,47 @@ def test_country_spofs_per_system(network) -> None:
     assert body[ITEM + "ex-thermal-sight"] == {"CN", "FR", "NL", "US"}
 
 
+def test_country_spofs_by_control(network) -> None:
+    """Hand-checked (SCENARIOS.md, "foreign control"): the round's prime nl-munitions is controlled by
+    no-defence, so Norway can stop the round by control; NL still can through nl-fuze, the only fuze
+    maker. The sight's prime nl-optronics — also the only maker of its IR camera core and proximity
+    electronics, the Dutch relations that made NL a location SPOF — is controlled by fr-optronique,
+    so by control NL no longer stops the sight (France already did). nl-drives (Chinese-controlled)
+    adds nothing: China already stops the vehicle through gallium. The radio keeps NL through the
+    Dutch crypto module and ASIC, whose makers have no foreign parent."""
+    body = {
+        s.system.rsplit("/ex-", 1)[-1]: sorted(c.rsplit("/", 1)[-1] for c in s.country_spofs_by_control)
+        for s in sovereignty(network).systems
+    }
+    assert body == {
+        "naval-radar": ["CH", "CN", "NL"],
+        "patrol-vessel": ["CH", "CN", "FR", "GB", "NL"],
+        "armoured-vehicle": ["BR", "CN", "FR", "NL"],
+        "155mm-round": ["DE", "JP", "NL", "NO"],
+        "thermal-sight": ["CN", "FR", "US"],
+        "tactical-radio": ["CN", "FR", "NL"],
+    }
+
+
+def test_control_spof_reasons_by_direct_failure(network) -> None:
+    """The reasons above, checked by failing the relations of one control country outright."""
+    from defport_kg.risk.index import skeleton
+    from defport_kg.risk.propagation import propagate_relations
+    from defport_kg.risk.sovereignty import relation_countries
+
+    skel = skeleton(network)
+
+    def stopped(basis: str, country: str) -> set[str]:
+        countries = relation_countries(network, basis)
+        direct = [r for r, iri in enumerate(skel.rel_iris) if countries[iri] == CTRY + country]
+        out = propagate_relations(skel, direct).unavailable
+        return {skel.items[v].rsplit("/ex-", 1)[-1] for v in range(len(skel.items)) if out[v]}
+
+    assert "thermal-sight" in stopped("location", "NL") and "thermal-sight" not in stopped("control", "NL")
+    assert {"155mm-round", "fuze"} <= stopped("control", "NL") and "propellant-charge" not in stopped("control", "NL")
+    assert "155mm-round" in stopped("control", "NO") and "155mm-round" not in stopped("location", "NO")
+
+
 def test_shares_grow_with_the_region_and_control_is_never_more_sovereign(network) -> None:
     for s in sovereignty(network).systems:
         assert 0 < s.by_location["NL"] <= s.by_location["EU"] <= 1
@@ -150,3 +191,37 @@ def test_saved_findings_are_live_data(example_store: EmbeddedStore) -> None:
     assert rows and rows[0]["gap"] == 290.0 and rows[0]["asOf"] == "2026-01-01"
     listed = saved_analyses(example_store)
     assert [a["graph"] for a in listed] == [saved["graph"]] and listed[0]["findings"] == len(body["entries"])
+
+
+def test_saved_export_control_regimes_and_control_spofs_are_data(example_store: EmbeddedStore) -> None:
+    """The regime of an export-control finding and the basis of a country SPOF are properties that
+    SPARQL can filter on, not only words in a comment."""
+    from defport_kg.risk.findings import saved_findings
+
+    network = load_network(example_store)
+    save_findings(example_store, "export-control", export_control(network).to_dict())
+    save_findings(example_store, "sovereignty", sovereignty(network).to_dict())
+    prefixes = """PREFIX dp: <https://w3id.org/defport/ontology#> PREFIX dpid: <https://w3id.org/defport/id/>"""
+    itar = example_store.select(
+        prefixes
+        + """ SELECT ?item ?stops WHERE { ?f dp:findingKind "export-control" ; dp:aboutRegime dp:ITAR ;
+        dp:aboutSystem <https://w3id.org/defport/id/item/ex-thermal-sight> ;
+        dp:aboutItem ?item ; dp:stopsSystem ?stops }"""
+    )
+    assert {(r["item"].rsplit("/ex-", 1)[-1], r["stops"]) for r in itar} == {("ir-detector", True)}
+    regimes = example_store.select(
+        prefixes
+        + """ SELECT ?system WHERE { ?f dp:findingKind "export-control-regime" ; dp:aboutRegime dp:ITAR ;
+        dp:stopsSystem true ; dp:aboutSystem ?system }"""
+    )
+    assert [r["system"] for r in regimes] == [ITEM + "ex-thermal-sight"]
+    norway = example_store.select(
+        prefixes
+        + """ SELECT ?system ?basis WHERE { ?f dp:findingKind "country-spof" ;
+        dp:aboutUnit <https://w3id.org/defport/id/country/NO> ; dp:aboutSystem ?system ; dp:basis ?basis }"""
+    )
+    assert norway == [{"system": ITEM + "ex-155mm-round", "basis": "control"}]
+    [run] = [a for a in saved_analyses(example_store) if a["kind"] == "export-control"]
+    back = saved_findings(example_store, run["id"])
+    detector = [f for f in back["findings"] if f["about_items"] == [ITEM + "ex-ir-detector"]]
+    assert detector and all(f["about_regimes"] == [DP + "ITAR"] for f in detector)

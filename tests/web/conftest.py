@@ -60,20 +60,26 @@ class LiveServer:
     url: str
     store: EmbeddedStore
     steward_key: str
+    reader_key: str = ""
 
 
-@pytest.fixture(scope="session")
-def live_server(_example_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """uvicorn in a thread on a free port of 127.0.0.1, over a store with the example data."""
+@contextlib.contextmanager
+def _serve(
+    example_dir: Path, tmp_path_factory: pytest.TempPathFactory, name: str, **settings: Any
+) -> Iterator[LiveServer]:
+    """uvicorn in a thread on a free port of 127.0.0.1, over a copy of the example store."""
     uvicorn = pytest.importorskip("uvicorn")
     from defport_kg.auth import KeyRing
+    from defport_kg.settings import Settings
 
-    target = tmp_path_factory.mktemp("web-live") / "store"
-    shutil.copytree(_example_store_dir, target)  # initialise(store, example=True), built once per session
+    target = tmp_path_factory.mktemp(name) / "store"
+    shutil.copytree(example_dir, target)  # initialise(store, example=True), built once per session
     store = EmbeddedStore.open(target)
     _, steward_key = KeyRing(store).add("web test steward", "steward")
+    _, reader_key = KeyRing(store).add("web test reader", "reader")
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(store, Settings(**settings)) if settings else create_app(store)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="web-live-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -82,11 +88,25 @@ def live_server(_example_store_dir: Path, tmp_path_factory: pytest.TempPathFacto
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", store, steward_key)
+        yield LiveServer(f"http://127.0.0.1:{port}", store, steward_key, reader_key)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
         store.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(_example_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The example data with open reads, as a real server."""
+    with _serve(_example_store_dir, tmp_path_factory, "web-live") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def locked_server(_example_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The same, with ``require_keys_for_reads`` on: every page needs a signed-in key."""
+    with _serve(_example_store_dir, tmp_path_factory, "web-locked", require_keys_for_reads=True) as server:
+        yield server
 
 
 # -- a real browser -------------------------------------------------------------------------
@@ -113,10 +133,7 @@ class Traffic:
     console_errors: list[str] = field(default_factory=list)
 
     def csp_violations(self, allowed: tuple[str, ...] = ()) -> list[str]:
-        return [
-            m for m in self.console_errors
-            if "Content Security Policy" in m and not any(a in m for a in allowed)
-        ]
+        return [m for m in self.console_errors if "Content Security Policy" in m and not any(a in m for a in allowed)]
 
 
 @pytest.fixture
@@ -126,8 +143,20 @@ def page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) 
     Every request is recorded; one for any other origin is aborted and makes the test fail, so
     the interface cannot depend on the internet even by accident.
     """
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 1000},
-                                  locale="en-GB")
+    with _browser_page(browser, live_server, request) as tab:
+        yield tab
+
+
+@pytest.fixture
+def locked_page(browser: Any, locked_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Like ``page``, on the server whose reads need a key."""
+    with _browser_page(browser, locked_server, request) as tab:
+        yield tab
+
+
+@contextlib.contextmanager
+def _browser_page(browser: Any, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 1000}, locale="en-GB")
     traffic = Traffic(live_server.url)
 
     def guard(route: Any) -> None:

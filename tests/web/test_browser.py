@@ -32,7 +32,6 @@ def api_available(server: LiveServer, path: str) -> bool:
     return httpx.get(server.url + path, timeout=60).status_code != 404
 
 
-
 def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
     """Poll a page expression from the test side.
 
@@ -46,6 +45,7 @@ def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {expression}")
         time.sleep(0.2)
+
 
 def test_language_switch_shows_dutch_interface_and_dutch_labels(page: Any, live_server: LiveServer) -> None:
     page.goto("/")
@@ -237,14 +237,110 @@ def test_imports_page_checks_a_bad_file_and_shows_the_report(page: Any, live_ser
 def test_no_request_leaves_this_server_on_any_page(page: Any, live_server: LiveServer) -> None:
     """Every page, fully loaded and its scripts run: all requests go to 127.0.0.1, none elsewhere."""
     system = views.systems(live_server.store, "en")[0]["iri"]
-    for path in ("/", "/query", "/search?q=radar", f"/thing?iri={quote(MINDEF, safe='')}", "/risk",
-                 f"/risk?system={quote(system, safe='')}", "/scale", "/imports", "/lang/nl?next=/"):
+    for path in (
+        "/",
+        "/query",
+        "/search?q=radar",
+        f"/thing?iri={quote(MINDEF, safe='')}",
+        "/risk",
+        f"/risk?system={quote(system, safe='')}",
+        "/scale",
+        "/imports",
+        "/lang/nl?next=/",
+    ):
         page.goto(path)
         page.wait_for_load_state("networkidle")
     assert page.traffic.refused == []
     assert all(u.startswith(live_server.url + "/") or u.startswith(("data:", "blob:")) for u in page.traffic.requests)
     loaded = {u.split("?")[0].removeprefix(live_server.url) for u in page.traffic.requests}
-    for asset in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/cytoscape/cytoscape.min.js",
-                  "/static/css/app.css", "/static/js/common.js", "/sparql"):
+    for asset in (
+        "/static/vendor/yasgui/yasgui.min.js",
+        "/static/vendor/cytoscape/cytoscape.min.js",
+        "/static/css/app.css",
+        "/static/js/common.js",
+        "/sparql",
+    ):
         assert asset in loaded, asset
     no_csp_violations(page)
+
+
+def test_sign_in_with_a_key_then_query_search_and_sign_out(locked_page: Any, locked_server: LiveServer) -> None:
+    """Reads need a key: the query page sends the browser to sign in; a wrong key says so; the right
+    one is kept in an HttpOnly cookie that the editor's requests and the pages act as; signing out
+    forgets it."""
+    page = locked_page
+    page.goto("/query")
+    page.wait_for_url("**/login?*")
+    assert page.locator("#login-notice").get_attribute("data-notice") == "needed"
+    assert page.locator("#login-link").count() == 0 and page.locator("#signed-in").count() == 0
+    screenshot(page, "login")
+    # In Dutch, a wrong key: a clear error, no cookie.
+    page.click("#lang-nl")
+    assert page.locator("h1").inner_text() == "Aanmelden met een API-sleutel"
+    page.fill("#login-key", locked_server.reader_key[:-1] + ("A" if locked_server.reader_key[-1] != "A" else "B"))
+    page.click("#login-button")
+    error = page.locator("#login-error")
+    assert error.get_attribute("data-error") == "login_refused"
+    assert "Deze sleutel is niet geldig" in error.inner_text()
+    assert page.context.cookies() == [c for c in page.context.cookies() if c["name"] != "defport_key"]
+    # The right key: on to the query page, signed in.
+    page.fill("#login-key", locked_server.reader_key)
+    page.click("#login-button")
+    page.wait_for_url("**/query")
+    assert page.locator("#signed-in").inner_text() == "Aangemeld als web test reader (lezer)"
+    page.click("#lang-en")
+    page.wait_for_url("**/query")
+    assert page.locator("#signed-in").inner_text() == "Signed in as web test reader (reader)"
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "defport_key"]
+    assert cookie["value"] == locked_server.reader_key
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert cookie["secure"] is False and cookie["expires"] == -1  # plain http; ends with the session
+    assert "defport_key" not in page.evaluate("document.cookie")  # no script can read the key
+    # The editor's POST to /sparql acts as the signed-in key.
+    wait_until(page, "window.defportYasgui && window.defportYasgui.getTab().getYasqe()")
+    query = "PREFIX dp: <https://w3id.org/defport/ontology#>\nSELECT ?system WHERE { ?system a dp:System }"
+    page.evaluate("q => window.defportYasgui.getTab().getYasqe().setValue(q)", query)
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr td")
+    expected = locked_server.store.select(query)
+    assert page.locator(".yasr table.dataTable tbody tr").count() == len(expected) > 0
+    # Search, server-rendered as the key.
+    page.goto("/search")
+    page.fill("#q", "radar")
+    page.press("#q", "Enter")
+    page.wait_for_selector("#search-results tbody tr")
+    assert page.locator("#search-results tbody tr").count() >= 3
+    # The cookie works for other HTTP clients too, and only it opens the API here.
+    assert httpx.get(locked_server.url + "/api/search", params={"q": "radar"}, timeout=60).status_code == 401
+    with_cookie = httpx.get(
+        locked_server.url + "/api/search", params={"q": "radar"}, cookies={"defport_key": cookie["value"]}, timeout=60
+    )
+    assert with_cookie.status_code == 200
+    # Signing out forgets the key: the pages send to the login page again.
+    page.click("#logout-form button[type=submit]")
+    page.wait_for_url("**/login?reason=signed_out")
+    assert page.locator("#login-notice").get_attribute("data-notice") == "signed_out"
+    assert [c for c in page.context.cookies() if c["name"] == "defport_key"] == []
+    page.goto("/search?q=radar")
+    page.wait_for_url("**/login?*")
+    assert page.locator("#search-results").count() == 0
+    no_csp_violations(page)
+
+
+def test_sign_in_over_http_sets_the_cookie_flags(locked_server: LiveServer) -> None:
+    """The same check with httpx against the real server: a browser that names this origin."""
+    with httpx.Client(base_url=locked_server.url, timeout=60) as client:
+        answer = client.post(
+            "/login", data={"key": locked_server.steward_key, "next": "/imports"}, headers={"Origin": locked_server.url}
+        )
+        assert answer.status_code == 303 and answer.headers["location"] == "/imports"
+        header = answer.headers["set-cookie"].lower()
+        assert header.startswith(f"defport_key={locked_server.steward_key.lower()};")
+        assert "httponly" in header and "samesite=strict" in header and "path=/" in header
+        assert "secure" not in header and "max-age" not in header and "expires" not in header
+        imports = client.get("/imports")
+        assert imports.status_code == 200 and "web test steward" in imports.text
+        refused = client.post(
+            "/login", data={"key": locked_server.steward_key}, headers={"Origin": "http://evil.example"}
+        )
+        assert refused.status_code == 403

@@ -190,8 +190,12 @@ def test_query_page_offers_the_named_queries_and_our_endpoint(web_client: TestCl
 
 def test_pages_say_not_available_yet_when_an_api_is_missing(example_store_readonly: EmbeddedStore) -> None:
     """The web router alone (no risk, scale or imports routes): every page still answers."""
+    from defport_kg.access import AccessControl
+    from defport_kg.settings import get_settings
+
     app = FastAPI()
     app.state.store = example_store_readonly
+    app.state.access = AccessControl.from_settings(example_store_readonly, get_settings())  # every read needs it
     app.include_router(web.router)
     client = TestClient(app)
     for path in ("/risk", f"/risk?system={quote(SYSTEM, safe='')}", "/scale", "/imports"):
@@ -201,16 +205,19 @@ def test_pages_say_not_available_yet_when_an_api_is_missing(example_store_readon
     assert 'data-unavailable="cut-sets"' in client.get("/risk", params={"system": SYSTEM}).text
 
 
-def test_pages_show_no_data_when_reads_need_a_key(example_store_readonly: EmbeddedStore) -> None:
+def test_pages_send_to_sign_in_and_show_no_data_when_reads_need_a_key(example_store_readonly: EmbeddedStore) -> None:
     from defport_kg.api.app import create_app
     from defport_kg.settings import Settings
 
     client = TestClient(create_app(example_store_readonly, Settings(require_keys_for_reads=True)))
     search = client.get("/search", params={"q": "radar"})
-    assert search.status_code == 200 and 'id="search-results"' not in search.text
+    assert search.url.path == "/login" and 'id="search-results"' not in search.text
     thing = client.get("/thing", params={"iri": MINDEF})
-    assert "Ministry of Defence" not in thing.text
+    assert thing.url.path == "/login" and "Ministry of Defence" not in thing.text
     assert "Ministry" not in client.get("/risk").text
+    # Static files and the language switch stay open: the login page needs them.
+    assert client.get("/static/css/app.css").status_code == 200
+    assert client.get("/lang/nl", params={"next": "/login"}).url.path == "/login"
 
 
 def test_every_template_file_is_used() -> None:

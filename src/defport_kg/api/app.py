@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -18,11 +19,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from defport_kg import __version__
+from defport_kg.access import AccessControl
 from defport_kg.api import problems
 from defport_kg.api.deps import AUTH_ERRORS, error_responses, method_access, read_access
 from defport_kg.api.routes import health, metrics, sparql
 from defport_kg.auth import AuditLog, KeyRing, Role
 from defport_kg.auth.middleware import AuditMiddleware
+from defport_kg.auth.read_audit import read_audit_for
 from defport_kg.settings import Settings, get_settings
 
 _log = logging.getLogger("defport_kg.api")
@@ -39,7 +42,8 @@ _OPTIONAL_ROUTERS: dict[str, tuple[Role | None, Role] | None] = {
     "defport_kg.api.routes.export": (Role.reader, Role.steward),
     "defport_kg.api.routes.audit": None,
     "defport_kg.api.routes.keys": None,
-    "defport_kg.api.routes.web": (None, Role.steward),
+    # Own router-level check (web.web_access): sign-in must be open, pages send to the login page.
+    "defport_kg.api.routes.web": None,
 }
 
 SECURITY_HEADERS = {
@@ -87,10 +91,24 @@ class SecurityHeadersMiddleware:
                     if name in present or (skip_csp and name == "content-security-policy"):
                         continue
                     headers.append((name.encode("latin-1"), value.encode("latin-1")))
+                headers.extend(_marking_headers(scope))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _marking_headers(scope: dict[str, Any]) -> list[tuple[bytes, bytes]]:
+    """Every answer computed from the data says under which clearance, and the marking it carries
+    (the highest of the graphs it was computed over: handle the answer at that level)."""
+    state = scope.get("state") or {}
+    marking, clearance = state.get("marking"), state.get("clearance")
+    if marking is None or clearance is None:
+        return []
+    return [
+        (b"x-defport-marking", str(marking).encode("utf-8")),
+        (b"x-defport-clearance", str(clearance).encode("utf-8")),
+    ]
 
 
 def _access_dependencies(rule: tuple[Role | None, Role] | None) -> list[Any]:
@@ -117,6 +135,14 @@ def _include_optional_routers(app: FastAPI) -> list[str]:
 
 def _internal_error_handler() -> Callable[[Request, Exception], Any]:
     async def internal_error(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, OSError):  # a full disk under any write (snapshots, views, audit): 507, not a bug
+            from defport_kg.errors import StoreFullError
+            from defport_kg.store.embedded import write_error
+
+            mapped = write_error(error, "the service could not write what this request needs")
+            if isinstance(mapped, StoreFullError):
+                _log.error("out of space on %s %s: %s", request.method, request.url.path, error)
+                return problems.problem(507, mapped.title, mapped.message, instance=str(request.url.path))
         # The cause goes to the log, not to the client.
         _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
         return problems.problem(500, "Internal error", "the service failed to answer; the log says why")
@@ -132,7 +158,9 @@ def _document_problems(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        document = generate()
+        from defport_kg.api.examples import restore_null_examples  # FastAPI drops nulls from examples
+
+        document = restore_null_examples(app, generate())
         bad_request = error_responses(400)[400]
         for item in document.get("paths", {}).values():
             for operation in item.values():
@@ -188,6 +216,8 @@ def create_app(store: Any, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.keyring = KeyRing(store, cache_seconds=settings.key_cache_seconds, cache_size=settings.key_cache_size)
     app.state.audit = AuditLog(store)
+    app.state.access = AccessControl.from_settings(store, settings)
+    weakref.finalize(app, app.state.access.close)
     app.state.metrics = metrics.Metrics()
     problems.install(app)
     app.add_exception_handler(Exception, _internal_error_handler())
@@ -212,7 +242,13 @@ def create_app(store: Any, settings: Settings | None = None) -> FastAPI:
     app.state.optional_routers = _include_optional_routers(app)
     _document_problems(app)
 
-    app.add_middleware(AuditMiddleware, audit=app.state.audit)
+    app.state.read_audit = read_audit_for(store, settings)
+    app.add_middleware(
+        AuditMiddleware,
+        audit=app.state.audit,
+        reads=app.state.read_audit,
+        retention_days=settings.audit_retention_days,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

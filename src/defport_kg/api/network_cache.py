@@ -14,7 +14,8 @@ from fastapi import Request
 
 
 def network_for(request: Request) -> Any:
-    """The current supply network of the app's store (FastAPI dependency)."""
+    """The supply network the caller may see (FastAPI dependency; one cached network per view)."""
+    from defport_kg.api.deps import read_store
     from defport_kg.risk import cached_network
 
-    return cached_network(request.app.state.store)
+    return cached_network(read_store(request))

@@ -14,9 +14,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from defport_kg.auth.read_audit import ReadAuditLog
 from defport_kg.auth.vocabulary import (
     AUDIT_EVENT_PREFIX,
     AUDIT_GRAPH,
+    DATETIME,
     INTEGER,
     RDF_TYPE,
     canonical,
@@ -32,7 +34,8 @@ WRITE = "write"
 REFUSED = "refused"
 KEY_ADD = "key.add"
 KEY_REVOKE = "key.revoke"
-ACTIONS = (WRITE, REFUSED, KEY_ADD, KEY_REVOKE)
+KEY_CLEARANCE = "key.clearance"
+ACTIONS = (WRITE, REFUSED, KEY_ADD, KEY_REVOKE, KEY_CLEARANCE)
 
 _GRAPH = ox.NamedNode(AUDIT_GRAPH)
 _EVENT = term("AuditEvent")
@@ -146,6 +149,23 @@ class AuditLog:
         rows = self.store.raw.query(bind_values(query, bindings), default_graph=_GRAPH)
         return int(next(iter(rows))["n"].value)
 
+    def prune(self, cutoff: dt.datetime) -> int:
+        """Delete every event (of any action) older than ``cutoff`` in one atomic SPARQL DELETE;
+        returns how many went. Nothing is written when nothing is old enough, since every store
+        write makes the query engine take a new snapshot."""
+        if cutoff.tzinfo is None:
+            cutoff = cutoff.replace(tzinfo=dt.UTC)
+        limit = f'"{canonical(cutoff)}"^^<{DATETIME.value}>'
+        old = f"""?e a <{_EVENT.value}> ; <{term("at").value}> ?at . FILTER (?at < {limit})"""
+        rows = self.store.raw.query(f"SELECT (COUNT(?e) AS ?n) WHERE {{ {old} }}", default_graph=_GRAPH)
+        count = int(next(iter(rows))["n"].value)
+        if count:
+            self.store.update_system(
+                f"DELETE {{ GRAPH <{AUDIT_GRAPH}> {{ ?e ?p ?o }} }} "
+                f"WHERE {{ GRAPH <{AUDIT_GRAPH}> {{ {old} ?e ?p ?o }} }}"
+            )
+        return count
+
     @staticmethod
     def _filters(action: str | None, since: dt.datetime | None, key_id: str | None) -> tuple[str, dict[str, Any]]:
         # Values are bound as RDF terms by a VALUES block; only fixed FILTER text is added here.
@@ -165,3 +185,41 @@ class AuditLog:
             filters.append("FILTER (?key_id = ?_key)")
             bindings["_key"] = ox.Literal(key_id)
         return "\n".join(filters), bindings
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one application of the retention rule deleted: store events, and read-audit day
+    files (read events, for a read audit kept in memory)."""
+
+    cutoff: str | None
+    events: int = 0
+    read_files: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def retention_cutoff(days: int, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The moment before which audit events go; None when ``days`` is 0 (keep forever)."""
+    if days < 0:
+        raise UsageError(f"audit retention must be 0 (keep forever) or a number of days, not {days}")
+    if days == 0:
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
+    return now - dt.timedelta(days=days)
+
+
+def apply_retention(
+    audit: AuditLog, reads: ReadAuditLog | None, days: int, *, now: dt.datetime | None = None
+) -> Pruned:
+    """Delete audit events older than ``days`` days: write/refusal/key events in the store and
+    read-audit day files. One rule for both, so the two logs always cover the same period."""
+    cutoff = retention_cutoff(days, now)
+    if cutoff is None:
+        return Pruned(cutoff=None)
+    events = audit.prune(cutoff)
+    files = reads.prune(cutoff) if reads is not None else 0
+    return Pruned(cutoff=canonical(cutoff), events=events, read_files=files)

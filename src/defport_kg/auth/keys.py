@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from defport_kg.auth import audit
 from defport_kg.auth.hashing import fingerprint, hash_secret, new_token, parse_token, verify_secret
 from defport_kg.auth.roles import Role
-from defport_kg.auth.vocabulary import KEY_PREFIX, KEYS_GRAPH, RDF_TYPE, datetime_literal, now_iso, term
+from defport_kg.auth.vocabulary import AUDIT_GRAPH, KEY_PREFIX, KEYS_GRAPH, RDF_TYPE, datetime_literal, now_iso, term
 from defport_kg.errors import NotFoundError, UsageError
 from defport_kg.namespaces import RDFS
 
@@ -38,6 +38,8 @@ _CREATED = term("created")
 _CREATED_BY = term("createdBy")
 _REVOKED = term("revoked")
 _REVOKED_BY = term("revokedBy")
+_CLEARANCE = term("clearance")
+_ORGANISATION = term("organisation")
 _NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,100}$")
 _KEY_ID = re.compile(r"^[0-9a-f]{12}$")
 
@@ -72,6 +74,10 @@ class ApiKey:
     created_by: str | None = None
     revoked: str | None = None
     revoked_by: str | None = None
+    # What the key may see (defport_kg.access): a marking level (None: the service's default for
+    # keys) and the organisations it acts for (need to know for graphs releasable to them).
+    clearance: str | None = None
+    organisations: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -87,6 +93,8 @@ class ApiKey:
             "active": self.active,
             "revoked": self.revoked,
             "revoked_by": self.revoked_by,
+            "clearance": self.clearance,
+            "organisations": list(self.organisations),
         }
 
 
@@ -119,9 +127,22 @@ class KeyRing:
 
     # -- changes ------------------------------------------------------------------------
 
-    def add(self, name: str, role: Role | str, *, actor: Actor | None = None) -> tuple[ApiKey, str]:
-        """Create a key; returns its record and the token, which is shown this once only."""
+    def add(
+        self,
+        name: str,
+        role: Role | str,
+        *,
+        actor: Actor | None = None,
+        clearance: str | None = None,
+        organisations: tuple[str, ...] | list[str] = (),
+    ) -> tuple[ApiKey, str]:
+        """Create a key; returns its record and the token, which is shown this once only.
+
+        ``clearance`` is a marking level (checked against the scheme by the caller, who knows the
+        settings); ``organisations`` are organisation IRIs the key acts for.
+        """
         role = Role.parse(role)
+        organisations = tuple(sorted(set(organisations)))
         name = name.strip()
         if not _NAME.match(name):
             raise UsageError("a key name is 1 to 100 printable characters")
@@ -129,7 +150,15 @@ class KeyRing:
             raise UsageError(f"an active key named {name!r} exists already: choose another name or revoke it first")
         actor = actor or Actor.command_line()
         token, parts = new_token()
-        key = ApiKey(id=parts.key_id, name=name, role=role, created=now_iso(), created_by=actor.label)
+        key = ApiKey(
+            id=parts.key_id,
+            name=name,
+            role=role,
+            created=now_iso(),
+            created_by=actor.label,
+            clearance=clearance,
+            organisations=organisations,
+        )
         node = ox.NamedNode(KEY_PREFIX + key.id)
         quads = [
             ox.Quad(node, RDF_TYPE, _KEY, _GRAPH),
@@ -138,6 +167,7 @@ class KeyRing:
             ox.Quad(node, _HASH, ox.Literal(hash_secret(parts.secret)), _GRAPH),
             ox.Quad(node, _CREATED, datetime_literal(key.created), _GRAPH),
             ox.Quad(node, _CREATED_BY, ox.Literal(actor.label), _GRAPH),
+            *_clearance_quads(node, clearance, organisations),
         ]
         _event, event_quads = audit.event_quads(self._event(audit.KEY_ADD, key, actor))
         self.store.add_quads(quads + event_quads)
@@ -160,6 +190,35 @@ class KeyRing:
         self._forget(key.id)
         return self.get(key.id), True
 
+    def set_clearance(
+        self,
+        id_or_name: str,
+        clearance: str | None,
+        organisations: tuple[str, ...] | list[str] = (),
+        *,
+        actor: Actor | None = None,
+    ) -> ApiKey:
+        """Change what a key may see (one atomic write with its audit event); effective at once."""
+        key = self.find(id_or_name)
+        if not key.active:
+            raise UsageError(f"the API key {key.id} is revoked: make a new one")
+        actor = actor or Actor.command_line()
+        node = ox.NamedNode(KEY_PREFIX + key.id)
+        changed = ApiKey(**{**key.__dict__, "clearance": clearance, "organisations": tuple(sorted(set(organisations)))})
+        event = self._event(audit.KEY_CLEARANCE, changed, actor)
+        _event, event_quads = audit.event_quads(event)
+        inserts = " ".join(
+            f"{q.subject} {q.predicate} {q.object} ." for q in _clearance_quads(node, clearance, changed.organisations)
+        )
+        events = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in event_quads)
+        self.store.update_system(
+            f"""DELETE {{ GRAPH <{KEYS_GRAPH}> {{ {node} ?p ?o }} }}
+            WHERE {{ GRAPH <{KEYS_GRAPH}> {{ {node} ?p ?o FILTER (?p IN ({_CLEARANCE}, {_ORGANISATION})) }} }};
+            INSERT DATA {{ GRAPH <{KEYS_GRAPH}> {{ {inserts} }} GRAPH <{AUDIT_GRAPH}> {{ {events} }} }}"""
+        )
+        self._forget(key.id)
+        return self.get(key.id)
+
     @staticmethod
     def _event(action: str, key: ApiKey, actor: Actor) -> audit.AuditEvent:
         return audit.AuditEvent(
@@ -170,7 +229,9 @@ class KeyRing:
             key_name=actor.label,
             role=actor.role,
             client=actor.client,
-            detail=f"key {key.id} ({key.name!r}, role {key.role.value})",
+            detail=f"key {key.id} ({key.name!r}, role {key.role.value}, clearance {key.clearance or 'default'}"
+            + (f", organisations {', '.join(key.organisations)}" if key.organisations else "")
+            + ")",
         )
 
     # -- reading ------------------------------------------------------------------------
@@ -225,6 +286,8 @@ class KeyRing:
             created_by=one(_CREATED_BY),
             revoked=one(_REVOKED),
             revoked_by=one(_REVOKED_BY),
+            clearance=one(_CLEARANCE),
+            organisations=tuple(sorted(values.get(_ORGANISATION.value, []))),
         )
         return _Record(key, one(_HASH) or "")
 
@@ -261,3 +324,8 @@ class KeyRing:
         with self._lock:
             for print_ in [p for p, entry in self._cache.items() if entry[0] == key_id]:
                 del self._cache[print_]
+
+
+def _clearance_quads(node: ox.NamedNode, clearance: str | None, organisations: tuple[str, ...]) -> list[ox.Quad]:
+    quads = [ox.Quad(node, _CLEARANCE, ox.Literal(clearance), _GRAPH)] if clearance else []
+    return quads + [ox.Quad(node, _ORGANISATION, ox.NamedNode(org), _GRAPH) for org in organisations]

@@ -54,6 +54,7 @@ for module_name, attr, name in (
     ("defport_kg.cli.scale", "app", "scale"),
     ("defport_kg.cli.imports", "app", "imports"),
     ("defport_kg.cli.keys", "app", "keys"),
+    ("defport_kg.cli.audit", "app", "audit"),
 ):
     if (module := _optional(module_name)) is not None:
         app.add_typer(getattr(module, attr), name=name)

@@ -21,7 +21,8 @@ StoreOption = Annotated[
     str | None,
     typer.Option(
         "--store",
-        help="Store location: a folder (embedded store). Default: $DEFPORT_KG_STORE, else ./defport-store.",
+        help="Store location: a folder (embedded store) or sparql+http://host:port/path (a remote SPARQL 1.1 "
+        "server, see docs/remote-stores.md). Default: $DEFPORT_KG_STORE, else ./defport-store.",
         show_default=False,
     ),
 ]

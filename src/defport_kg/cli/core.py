@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -60,6 +60,19 @@ def init(
     typer.echo(f"The live data holds {total} triples.")
 
 
+def _marking_option(level: str | None, releasable_to: list[str]) -> Any:
+    """The --marking / --releasable-to options as a Marking (None: the default), checked against the scheme."""
+    if level is None and not releasable_to:
+        return None
+    from defport_kg.access import Marking, Scheme
+    from defport_kg.namespaces import expand
+    from defport_kg.settings import get_settings
+
+    settings = get_settings()
+    scheme = Scheme.of(settings.markings)
+    return Marking(scheme.level(level or settings.default_import_marking), frozenset(expand(o) for o in releasable_to))
+
+
 @handle_errors
 def import_(
     files: Annotated[
@@ -85,6 +98,16 @@ def import_(
     report_format: Annotated[
         str, typer.Option("--report", help="Format of the validation report: text, json, turtle or csv.")
     ] = "text",
+    marking: Annotated[
+        str | None,
+        typer.Option("--marking", help="Who may see the import: a level of the marking scheme (setting markings; "
+                     "default: the setting default_import_marking)."),
+    ] = None,
+    releasable_to: Annotated[
+        list[str] | None,
+        typer.Option("--releasable-to", help="An organisation (IRI or dpid:org/...) the import is releasable to "
+                     "(need to know); repeat for several."),
+    ] = None,
     json_output: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
@@ -97,11 +120,12 @@ def import_(
 
     check_report_format(report_format)
     fmt = "json" if json_output else report_format
+    chosen = _marking_option(marking, releasable_to or [])
     with opened_store(store, command="defport-kg import") as handle, progress_display("import") as progress:
         try:
             # The command line holds the store alone: large batches may be bulk loaded (crash-safe).
             result = import_files(handle, files, fmt=rdf_format, template=template, dry_run=dry_run,
-                                  replace=replace, exclusive=True, progress=progress)
+                                  replace=replace, exclusive=True, progress=progress, marking=chosen)
         except ValidationFailed as failure:
             print_report(failure.report, fmt)
             typer.echo(f"Error: {failure.message}", err=True)
@@ -247,16 +271,87 @@ def find(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option("--tls-cert", help="PEM certificate (chain) for HTTPS (default: DEFPORT_KG_TLS_CERT_FILE)."),
+    ] = None,
+    tls_key: Annotated[
+        Path | None,
+        typer.Option("--tls-key", help="PEM private key of --tls-cert (default: DEFPORT_KG_TLS_KEY_FILE)."),
+    ] = None,
+    proxy_headers: Annotated[
+        bool | None,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Behind a reverse proxy: trust X-Forwarded-For/-Proto from --forwarded-allow-ips "
+            "(default: DEFPORT_KG_PROXY_HEADERS, off).",
+            show_default=False,
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated proxy addresses (or *) whose forwarded headers are trusted (default 127.0.0.1).",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Serve the HTTP API, the SPARQL endpoint and the web interface."""
+    """Serve the HTTP API, the SPARQL endpoint and the web interface (HTTPS with --tls-cert and --tls-key)."""
     import uvicorn
 
     from defport_kg.api.app import create_app
+    from defport_kg.auth import AuditLog
+    from defport_kg.auth.audit import apply_retention
+    from defport_kg.auth.read_audit import read_audit_for
+    from defport_kg.settings import get_settings
 
+    settings = get_settings()
+    cert, key = _tls_files(tls_cert or settings.tls_cert_file, tls_key or settings.tls_key_file)
+    behind_proxy = settings.proxy_headers if proxy_headers is None else proxy_headers
+    trusted = forwarded_allow_ips or settings.forwarded_allow_ips
     with opened_store(store, command="defport-kg serve") as handle:
-        typer.echo(f"Serving {store_location(store)} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-        uvicorn.run(create_app(handle), host=host, port=port, log_level="info")
+        # The retention rule at start; the running service applies it again once a day.
+        apply_retention(AuditLog(handle), read_audit_for(handle, settings), settings.audit_retention_days)
+        scheme = "https" if cert else "http"
+        typer.echo(f"Serving {store_location(store)} on {scheme}://{host}:{port}/ (Ctrl-C stops)", err=True)
+        uvicorn.run(
+            create_app(handle, settings),
+            host=host,
+            port=port,
+            log_level="info",
+            ssl_certfile=cert,
+            ssl_keyfile=key,
+            proxy_headers=behind_proxy,
+            forwarded_allow_ips=trusted,
+        )
+
+
+def _tls_files(cert: Path | str | None, key: Path | str | None) -> tuple[str | None, str | None]:
+    """Check the certificate and key before the server starts, so that a wrong file is one clear
+    error (exit 2) rather than a traceback from inside uvicorn."""
+    import ssl
+
+    from defport_kg.errors import UsageError
+
+    if cert is None and key is None:
+        return None, None
+    if cert is None or key is None:
+        given, missing = ("--tls-cert", "--tls-key") if cert is not None else ("--tls-key", "--tls-cert")
+        raise UsageError(f"{given} needs {missing} too: HTTPS needs both a certificate and its private key")
+    for option, path in (("--tls-cert", Path(cert)), ("--tls-key", Path(key))):
+        try:
+            with path.open("rb") as file:
+                file.read(1)
+        except OSError as error:
+            raise UsageError(f"{option} {path}: cannot read it ({error.strerror or error})") from None
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(str(cert), str(key))
+    except (ssl.SSLError, ValueError) as error:
+        raise UsageError(
+            f"--tls-cert {cert} / --tls-key {key}: not a PEM certificate and its matching private key ({error})"
+        ) from None
+    return str(cert), str(key)
 
 
 @handle_errors

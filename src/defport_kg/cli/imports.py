@@ -75,12 +75,13 @@ def _records_table(records: list[Any]) -> None:
     if not records:
         typer.echo("No imports yet.")
         return
-    typer.echo(f"{'id':34} {'status':12} {'when':20} {'triples':>8}  {'who':16} sources")
+    typer.echo(f"{'id':34} {'status':12} {'when':20} {'triples':>8}  {'marking':10} {'who':16} sources")
     for record in records:
         when = (record.generated_at or "")[:19]
+        marking = (record.marking or "-") + ("+" if record.releasable_to else "")
         typer.echo(
             f"{record.id:34} {record.status_name:12} {when:20} {record.triple_count or 0:>8}  "
-            f"{(record.user or '')[:16]:16} {', '.join(record.sources)}"
+            f"{marking:10} {(record.user or '')[:16]:16} {', '.join(record.sources)}"
         )
 
 
@@ -167,13 +168,21 @@ def rollback_command(
 ) -> None:
     """Take a live import out of the live data, making the version it replaced live again (one
     atomic step). Nothing is deleted: the rolled-back version stays in the history."""
+    from defport_kg.errors import ValidationFailed
     from defport_kg.imports import rollback
 
     with opened_store(store, command="defport-kg imports rollback") as handle:
-        result = rollback(handle, import_id)
+        try:
+            result = rollback(handle, import_id)
+        except ValidationFailed as failure:  # the reactivated version fails today's shapes: as for `import`
+            print_report(failure.report, "json" if json_output else "text")
+            typer.echo(f"Error: {failure.message}", err=True)
+            raise typer.Exit(1) from None
     if json_output:
         print_json(result.to_json())
         return
+    if result.report is not None and result.report.results:
+        print_report(result.report, "text")  # warnings: shown, not blocking
     typer.echo(f"Rolled back {result.to_json()['rolled_back']}.")
     for graph in result.to_json()["reactivated"]:
         typer.echo(f"Live again: {graph}.")

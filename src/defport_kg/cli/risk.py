@@ -22,8 +22,7 @@ from defport_kg.cli.common import (
 from defport_kg.namespaces import compact
 
 app = typer.Typer(
-    help="Supply-chain risk: which organisations, sites or countries can stop production "
-    "(CONTRACT §3 semantics).",
+    help="Supply-chain risk: which organisations, sites or countries can stop production (CONTRACT §3 semantics).",
     no_args_is_help=True,
 )
 
@@ -35,12 +34,8 @@ UnitOption = Annotated[
         metavar="organisation|site|country",
     ),
 ]
-LimitOption = Annotated[
-    int | None, typer.Option("--limit", min=1, help="Show at most this many rows.")
-]
-SystemsOnlyOption = Annotated[
-    bool, typer.Option("--systems-only", help="Only items typed dp:System.")
-]
+LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="Show at most this many rows.")]
+SystemsOnlyOption = Annotated[bool, typer.Option("--systems-only", help="Only items typed dp:System.")]
 
 
 def _network(store: str | None, command: str) -> Any:
@@ -84,9 +79,7 @@ def _table(title: str, *columns: str) -> Any:
 @handle_errors
 def cut_sets_command(
     item: Annotated[str, typer.Argument(help="The item: a full IRI or dpid:item/... .")],
-    max_order: Annotated[
-        int, typer.Option("--max-order", help="Largest cut set size: 1, 2 or 3 (3 is bounded).")
-    ] = 2,
+    max_order: Annotated[int, typer.Option("--max-order", help="Largest cut set size: 1, 2 or 3 (3 is bounded).")] = 2,
     unit: UnitOption = "organisation",
     json_output: JsonOption = False,
     store: StoreOption = None,
@@ -108,20 +101,18 @@ def cut_sets_command(
     console = _console()
     table = _table(
         f"Minimal cut sets of {_name(network, report.item)} — unit: {unit}, order ≤ {max_order}",
-        "order", "units that together stop it",
+        "order",
+        "units that together stop it",
     )
     for cut in report.cut_sets:
         table.add_row(str(cut.order), "\n".join(_name(network, m) for m in cut.members))
     if report.cut_sets:
         console.print(table)
     else:
-        console.print(
-            f"No set of at most {max_order} {unit} unit(s) can stop {_name(network, report.item)}."
-        )
+        console.print(f"No set of at most {max_order} {unit} unit(s) can stop {_name(network, report.item)}.")
     if not report.complete:
         console.print(
-            "Incomplete: the order-3 search hit its bound (setting cut_set_order3_bound); "
-            "orders 1 and 2 are complete.",
+            "Incomplete: the order-3 search hit its bound (setting cut_set_order3_bound); orders 1 and 2 are complete.",
             style="yellow",
         )
     if report.data_gaps:
@@ -155,13 +146,18 @@ def spof_command(
     console = _console()
     table = _table(
         f"Single points of failure ({unit}) across {report.systems_analysed} systems",
-        "#", unit, "systems stopped", "capabilities",
+        "#",
+        unit,
+        "systems stopped",
+        "capabilities",
     )
     for rank, entry in enumerate(report.spofs[:limit] if limit else report.spofs, start=1):
         shown = ", ".join(_short(network, s) for s in entry.systems[:5])
         more = f" … and {len(entry.systems) - 5} more" if len(entry.systems) > 5 else ""
         table.add_row(
-            str(rank), _name(network, entry.unit), f"{len(entry.systems)}: {shown}{more}",
+            str(rank),
+            _name(network, entry.unit),
+            f"{len(entry.systems)}: {shown}{more}",
             ", ".join(_short(network, c) for c in entry.capabilities),
         )
     if report.spofs:
@@ -188,12 +184,21 @@ def single_source_command(
         return
     table = _table(
         f"{len(rows)} single-sourced item(s)",
-        "item", "supplier", "site", "country", "stock days", "recovery days",
+        "item",
+        "supplier",
+        "site",
+        "country",
+        "stock days",
+        "recovery days",
     )
     for row in rows[:limit] if limit else rows:
         table.add_row(
-            _name(network, row.item), _name(network, row.supplier), _name(network, row.site),
-            _name(network, row.country), _number(row.stock_days), _number(row.recovery_days),
+            _name(network, row.item),
+            _name(network, row.supplier),
+            _name(network, row.site),
+            _name(network, row.country),
+            _number(row.stock_days),
+            _number(row.recovery_days),
         )
     _console().print(table)
 
@@ -219,13 +224,24 @@ def concentration_command(
         return
     table = _table(
         f"Supply concentration of {len(rows)} item(s), most concentrated first",
-        "item", "relations", "HHI", "outside NL", "outside EU", "outside NATO", "country unknown",
+        "item",
+        "relations",
+        "HHI",
+        "outside NL",
+        "outside EU",
+        "outside NATO",
+        "country unknown",
     )
     for row in rows[:limit] if limit else rows:
         hhi = f"{row.hhi:.0f}" + (" (est.)" if row.shares_estimated else "")
         table.add_row(
-            _name(network, row.item), str(row.relations), hhi, _percent(row.outside_nl),
-            _percent(row.outside_eu), _percent(row.outside_nato), _percent(row.unknown_country),
+            _name(network, row.item),
+            str(row.relations),
+            hhi,
+            _percent(row.outside_nl),
+            _percent(row.outside_eu),
+            _percent(row.outside_nato),
+            _percent(row.unknown_country),
         )
     _console().print(table)
 
@@ -267,7 +283,8 @@ def impact_command(
         table = _table("Capabilities hit", "capability", "lost", "unavailable items")
         for cap in report.capabilities:
             table.add_row(
-                _name(network, cap.capability), "yes" if cap.lost else "partly",
+                _name(network, cap.capability),
+                "yes" if cap.lost else "partly",
                 str(len(cap.unavailable_items)),
             )
         console.print(table)
@@ -298,8 +315,11 @@ AsOfOption = Annotated[
 ]
 MinConfidenceOption = Annotated[
     str | None,
-    typer.Option("--min-confidence", help="Leave out relations below this level (no level counts as assumed).",
-                 metavar="disclosed|inferred|assumed"),
+    typer.Option(
+        "--min-confidence",
+        help="Leave out relations below this level (no level counts as assumed).",
+        metavar="disclosed|inferred|assumed",
+    ),
 ]
 SaveOption = Annotated[
     bool, typer.Option("--save", help="Store the findings as RDF in a named graph dpid:analysis/{id} (live data).")
@@ -310,7 +330,11 @@ SystemFilterOption = Annotated[
 
 
 def _insight(
-    store: str | None, command: str, as_of: str | None, min_confidence: str | None, save: bool,
+    store: str | None,
+    command: str,
+    as_of: str | None,
+    min_confidence: str | None,
+    save: bool,
     run: Any,
 ) -> tuple[Any, dict[str, Any], dict[str, Any] | None]:
     """Load the network, apply the evidence filter, run the analysis; with --save store its findings."""
@@ -336,6 +360,15 @@ def _saved_note(saved: dict[str, Any] | None) -> None:
 @handle_errors
 def sovereignty_command(
     system: SystemFilterOption = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Count an organisation where it is (location), where its ultimate dp:controlledBy parent "
+            "is (control), or show both.",
+            metavar="location|control|both",
+        ),
+    ] = "both",
     as_of: AsOfOption = None,
     min_confidence: MinConfidenceOption = None,
     save: SaveOption = False,
@@ -344,31 +377,43 @@ def sovereignty_command(
 ) -> None:
     """Country SPOFs per system and the share of its supply tree left if everything outside NL/EU/NATO fails.
 
-    Shares by location (effective country) and by control (country of the ultimate dp:controlledBy parent).
+    By location a relation belongs to its effective country; by control to the country of its supplier's
+    ultimate dp:controlledBy parent (a Dutch subsidiary of a foreign group is foreign-controlled).
     """
     from defport_kg.risk import sovereignty
+    from defport_kg.risk.sovereignty import REGIONS, check_by
 
+    bases = check_by(by)
     systems = [resolve_iri(s) for s in system] if system else None
-    network, body, saved = _insight(store, "sovereignty", as_of, min_confidence, save,
-                                    lambda n: sovereignty(n, systems))
+    network, body, saved = _insight(
+        store, "sovereignty", as_of, min_confidence, save, lambda n: sovereignty(n, systems, by)
+    )
     if json_output:
         print_json(body)
         return
-    table = _table("Sovereignty (share of the supply tree still produced)", "system", "country SPOFs",
-                   "NL loc/ctl", "EU loc/ctl", "NATO loc/ctl", "assumed")
+    short = {"location": "loc", "control": "ctl"}
+    spof_keys = {"location": "country_spofs", "control": "country_spofs_by_control"}
+    columns = [f"country SPOFs ({basis})" for basis in bases]
+    columns += [f"{r} {'/'.join(short[b] for b in bases)}" for r in REGIONS]
+    table = _table("Sovereignty (share of the supply tree still produced)", "system", *columns, "assumed")
     for s in body["systems"]:
-        cells = [f"{100 * s['by_location'][r]:.0f} % / {100 * s['by_control'][r]:.0f} %" for r in ("NL", "EU", "NATO")]
+        # ISO codes: country IRIs end in one (dpid:country/{ISO}), and names would not fit a column.
+        spofs = [" ".join(c.rsplit("/", 1)[-1] for c in s[spof_keys[b]]) or "-" for b in bases]
+        cells = [" / ".join(f"{100 * s['by_' + b][r]:.0f} %" for b in bases) for r in REGIONS]
         assumed = s["evidence"]["assumed_fraction"]
-        table.add_row(_name(network, s["system"]), ", ".join(_short(network, c) for c in s["country_spofs"]),
-                      *cells, "-" if assumed is None else _percent(assumed))
+        table.add_row(_name(network, s["system"]), *spofs, *cells, "-" if assumed is None else _percent(assumed))
     console = _console()
     console.print(table)
     if body["foreign_controlled"]:
-        controlled = _table("Dutch organisations controlled from abroad", "organisation", "ultimate parent",
-                            "controlled from")
+        controlled = _table(
+            "Dutch organisations controlled from abroad", "organisation", "ultimate parent", "controlled from"
+        )
         for f in body["foreign_controlled"]:
-            controlled.add_row(_name(network, f["organisation"]), _name(network, f["ultimate_parent"]),
-                               _name(network, f["control_country"]))
+            controlled.add_row(
+                _name(network, f["organisation"]),
+                _name(network, f["ultimate_parent"]),
+                _name(network, f["control_country"]),
+            )
         console.print(controlled)
     _saved_note(saved)
 
@@ -387,16 +432,21 @@ def export_control_command(
     from defport_kg.risk import export_control
 
     systems = [resolve_iri(s) for s in system] if system else None
-    network, body, saved = _insight(store, "export-control", as_of, min_confidence, save,
-                                    lambda n: export_control(n, systems))
+    network, body, saved = _insight(
+        store, "export-control", as_of, min_confidence, save, lambda n: export_control(n, systems)
+    )
     if json_output:
         print_json(body)
         return
     table = _table("Export control", "system", "item", "regimes", "alternative path")
     for s in body["systems"]:
         for i in s["items"]:
-            table.add_row(_name(network, s["system"]), _name(network, i["item"]),
-                          ", ".join(_short(network, r) for r in i["regimes"]), "yes" if i["avoidable"] else "NO")
+            table.add_row(
+                _name(network, s["system"]),
+                _name(network, i["item"]),
+                ", ".join(_short(network, r) for r in i["regimes"]),
+                "yes" if i["avoidable"] else "NO",
+            )
     _console().print(table)
     _saved_note(saved)
 
@@ -415,18 +465,29 @@ def raw_materials_command(
     from defport_kg.risk import raw_materials
 
     systems = [resolve_iri(s) for s in system] if system else None
-    network, body, saved = _insight(store, "raw-materials", as_of, min_confidence, save,
-                                    lambda n: raw_materials(n, systems))
+    network, body, saved = _insight(
+        store, "raw-materials", as_of, min_confidence, save, lambda n: raw_materials(n, systems)
+    )
     if json_output:
         print_json(body)
         return
-    table = _table("Critical raw materials per system", "system", "material", "countries", "stops system if lost",
-                   "SPOF suppliers/countries")
+    table = _table(
+        "Critical raw materials per system",
+        "system",
+        "material",
+        "countries",
+        "stops system if lost",
+        "SPOF suppliers/countries",
+    )
     for s in body["systems"]:
         for m in s["materials"]:
-            table.add_row(_short(network, s["system"]), _short(network, m["material"]),
-                          ", ".join(_short(network, c) for c in m["countries"]), "yes" if m["critical"] else "no",
-                          ", ".join(_short(network, u) for u in m["spof_suppliers"] + m["spof_countries"]))
+            table.add_row(
+                _short(network, s["system"]),
+                _short(network, m["material"]),
+                ", ".join(_short(network, c) for c in m["countries"]),
+                "yes" if m["critical"] else "no",
+                ", ".join(_short(network, u) for u in m["spof_suppliers"] + m["spof_countries"]),
+            )
     _console().print(table)
     _saved_note(saved)
 
@@ -454,8 +515,9 @@ def sustainment_command(
 
     check_unit_kind(unit)
     systems = [resolve_iri(s) for s in system] if system else None
-    network, body, saved = _insight(store, "sustainment", as_of, min_confidence, save,
-                                    lambda n: sustainment(n, unit, systems))
+    network, body, saved = _insight(
+        store, "sustainment", as_of, min_confidence, save, lambda n: sustainment(n, unit, systems)
+    )
     if json_output:
         print_json(body)
         return
@@ -463,8 +525,13 @@ def sustainment_command(
     table = _table(f"Sustainment ({unit}): days", unit, "system", "survive", "recover", "gap")
     for e in rows:
         recover = "unknown" if e["time_to_recover_days"] is None else _number(e["time_to_recover_days"])
-        table.add_row(_name(network, e["unit"]), _short(network, e["system"]), _number(e["time_to_survive_days"]),
-                      recover, _number(e["gap_days"]))
+        table.add_row(
+            _name(network, e["unit"]),
+            _short(network, e["system"]),
+            _number(e["time_to_survive_days"]),
+            recover,
+            _number(e["gap_days"]),
+        )
     _console().print(table)
     _saved_note(saved)
 
@@ -484,8 +551,9 @@ def explain_command(
     from defport_kg.risk import explain
 
     unit_iri, system_iri = resolve_iri(unit), resolve_iri(system)
-    network, body, saved = _insight(store, "explain", as_of, min_confidence, save,
-                                    lambda n: explain(n, unit_iri, system_iri))
+    network, body, saved = _insight(
+        store, "explain", as_of, min_confidence, save, lambda n: explain(n, unit_iri, system_iri)
+    )
     if json_output:
         print_json(body)
         return
@@ -494,9 +562,7 @@ def explain_command(
     stops = "alone stops it" if body["stops_system"] else "does not alone stop it"
     console.print(f"{_name(network, unit_iri)} is {tier} for {_name(network, system_iri)} and {stops}.")
     for n, path in enumerate(body["paths"], start=1):
-        steps = " → ".join(
-            (f"[{s['via']}] " if s["via"] else "") + _short(network, s["item"]) for s in path
-        )
+        steps = " → ".join((f"[{s['via']}] " if s["via"] else "") + _short(network, s["item"]) for s in path)
         console.print(f"{n}. {steps} ← {_short(network, path[-1]['relation'])}")
     if not body["complete"]:
         console.print("More paths exist; the shortest are shown.", style="yellow")

@@ -7,19 +7,21 @@ unique across the store. The validator checks every
 node the batch mentions, so each of those needs its stored description, and the things they point
 to need their types (``sh:class``).
 
-Everything here is an index lookup (``quads_for_pattern`` on the live graph) starting from the
-batch's own nodes: the cost follows the batch and what it touches, never the size of the store.
+Everything here is a lookup starting from the batch's own nodes: the cost follows the batch and
+what it touches, never the size of the store. The lookups go level by level, each level as one
+call of the store interface (``live_descriptions``, ``live_matches``): on the embedded store those
+are pyoxigraph index lookups, on a remote store a few requests per level, not one per node.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pyoxigraph as ox
 
-from defport_kg.namespaces import DCTERMS, DP, LIVE_GRAPH, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from defport_kg.namespaces import DCTERMS, DP, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
-_LIVE = ox.NamedNode(LIVE_GRAPH)
 _TYPE = ox.NamedNode(RDF + "type")
 _ITEM = ox.NamedNode(DP + "item")
 _ASSEMBLY = ox.NamedNode(DP + "assembly")
@@ -38,84 +40,24 @@ def _is_vocabulary(node: ox.NamedNode) -> bool:
     return node.value.startswith(_VOCABULARIES)
 
 
-class _Context:
-    def __init__(self, raw: ox.Store) -> None:
-        self.raw = raw
-        self.found: set[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.Term]] = set()
-        self.described: set[ox.NamedNode | ox.BlankNode] = set()
-        self.typed: set[ox.NamedNode] = set()
-
-    def _quads(self, s: object, p: object, o: object) -> Iterable[ox.Quad]:
-        return self.raw.quads_for_pattern(s, p, o, _LIVE)  # type: ignore[arg-type]
-
-    def add(self, quad: ox.Quad) -> None:
-        self.found.add((quad.subject, quad.predicate, quad.object))  # type: ignore[arg-type]
-
-    def describe(self, node: ox.NamedNode | ox.BlankNode, depth: int = 0) -> list[ox.Term]:
-        """Every stored statement about ``node`` (and about blank nodes it points to); their objects."""
-        if node in self.described:
-            return []
-        self.described.add(node)
-        objects: list[ox.Term] = []
-        for quad in self._quads(node, None, None):
-            self.add(quad)
-            obj = quad.object
-            if isinstance(obj, ox.BlankNode) and depth < _BLANK_DEPTH:
-                objects += self.describe(obj, depth + 1)
-            elif isinstance(obj, ox.NamedNode):
-                objects.append(obj)
-        return objects
-
-    def types_of(self, node: ox.Term) -> None:
-        if isinstance(node, ox.NamedNode) and node not in self.typed and not _is_vocabulary(node):
-            self.typed.add(node)
-            for quad in self._quads(node, _TYPE, None):
-                self.add(quad)
-
-    def incoming(self, node: ox.NamedNode) -> None:
-        """Stored supply relations and component uses of an item: just what share sums and the
-        data-gap check read (``?r dp:item $this ; dp:share ?s``, ``?u dp:assembly $this``); the
-        relations themselves are not the batch's and are not validated."""
-        for quad in self._quads(None, _ITEM, node):
-            self.add(quad)
-            for share in self._quads(quad.subject, _SHARE, None):
-                self.add(share)
-        for quad in self._quads(None, _ASSEMBLY, node):
-            self.add(quad)
-
-    def bill_of_materials(self, roots: Iterable[ox.NamedNode]) -> None:
-        """The stored bill of materials below the batch's items: a cycle may close through it."""
-        queue = list(roots)
-        seen = set(queue)
-        while queue:
-            node = queue.pop()
-            children: list[ox.Term] = []
-            for quad in self._quads(node, _HAS_COMPONENT, None):
-                self.add(quad)
-                children.append(quad.object)
-            for use in self._quads(None, _ASSEMBLY, node):
-                self.add(use)
-                for quad in self._quads(use.subject, _COMPONENT, None):
-                    self.add(quad)
-                    children.append(quad.object)
-                for quad in self._quads(use.subject, _TYPE, None):
-                    self.add(quad)
-            for child in children:
-                if isinstance(child, ox.NamedNode) and child not in seen:
-                    seen.add(child)
-                    queue.append(child)
-
-    def same_identifiers(self, pairs: Iterable[tuple[ox.NamedNode, ox.Literal]]) -> None:
-        """Stored holders of the batch's KvK numbers, LEIs, ...: two organisations with one is an error."""
-        for predicate, value in pairs:
-            for quad in self._quads(None, predicate, value):
-                self.add(quad)
-                for extra in (*self._quads(quad.subject, _TYPE, None), *self._quads(quad.subject, _COUNTRY, None)):
-                    self.add(extra)
+Found = set[tuple[Any, Any, Any]]
 
 
-def context_triples(raw: ox.Store, batch: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """Live triples that the validation of ``batch`` needs to see."""
+def _add(found: Found, triple: ox.Triple) -> None:
+    found.add((triple.subject, triple.predicate, triple.object))
+
+
+def context_triples(store: Any, batch: Iterable[ox.Quad], *, exclude: Sequence[str] = ()) -> list[ox.Triple]:
+    """Live triples that the validation of ``batch`` needs to see.
+
+    ``store`` is a store (embedded or remote) or, for older callers, a pyoxigraph store. ``exclude``:
+    read the live data as it will be once those graphs leave it (the versions an import replaces:
+    an old share or a removed relation must not count against its replacement).
+    """
+    if isinstance(store, ox.Store):
+        from defport_kg.store.embedded import EmbeddedStore
+
+        store = EmbeddedStore(store, None)
     mentioned: set[ox.NamedNode] = set()
     bom_roots: set[ox.NamedNode] = set()
     identifiers: set[tuple[ox.NamedNode, ox.Literal]] = set()
@@ -132,13 +74,63 @@ def context_triples(raw: ox.Store, batch: Iterable[ox.Quad]) -> list[ox.Triple]:
         if predicate in (_HAS_COMPONENT, _COMPONENT, _ASSEMBLY) and isinstance(obj, ox.NamedNode):
             bom_roots.add(obj)
 
-    context = _Context(raw)
-    for node in mentioned:
-        if _is_vocabulary(node):
-            continue
-        for obj in context.describe(node):
-            context.types_of(obj)
-        context.incoming(node)
-    context.bill_of_materials(bom_roots)
-    context.same_identifiers(identifiers)
-    return [ox.Triple(s, p, o) for s, p, o in context.found]
+    found: Found = set()
+    nodes = sorted((n for n in mentioned if not _is_vocabulary(n)), key=lambda n: n.value)
+    # Every stored statement about the nodes the batch mentions (and the blank nodes they point to) ...
+    objects: set[ox.NamedNode] = set()
+    for triples in store.live_descriptions(nodes, depth=_BLANK_DEPTH, exclude=exclude).values():
+        for triple in triples:
+            _add(found, triple)
+            if isinstance(triple.object, ox.NamedNode):
+                objects.add(triple.object)
+    # ... the types of what those statements point to (sh:class) ...
+    typed = sorted((o for o in objects if not _is_vocabulary(o)), key=lambda n: n.value)
+    for matches in store.live_matches([(o, _TYPE, None) for o in typed], exclude=exclude).values():
+        for triple, _ in matches:
+            _add(found, triple)
+    # ... stored supply relations and component uses of the items: just what share sums and the
+    # data-gap check read (``?r dp:item $this ; dp:share ?s``, ``?u dp:assembly $this``); the
+    # relations themselves are not the batch's and are not validated ...
+    incoming = store.live_matches([(None, _ITEM, n) for n in nodes], follow=[_SHARE], exclude=exclude)
+    incoming |= store.live_matches([(None, _ASSEMBLY, n) for n in nodes], exclude=exclude)
+    for matches in incoming.values():
+        for triple, followed in matches:
+            _add(found, triple)
+            for extra in followed:
+                _add(found, extra)
+    _bill_of_materials(store, bom_roots, found, exclude)
+    # ... and stored holders of the batch's KvK numbers, LEIs, ...: two organisations with one is an error.
+    holders = store.live_matches(
+        sorted(((None, p, v) for p, v in identifiers), key=str), follow=[_TYPE, _COUNTRY], exclude=exclude
+    )
+    for matches in holders.values():
+        for triple, followed in matches:
+            _add(found, triple)
+            for extra in followed:
+                _add(found, extra)
+    return [ox.Triple(s, p, o) for s, p, o in found]
+
+
+def _bill_of_materials(store: Any, roots: Iterable[ox.NamedNode], found: Found, exclude: Sequence[str]) -> None:
+    """The stored bill of materials below the batch's items, a level at a time: a cycle may close through it."""
+    seen = set(roots)
+    level = sorted(seen, key=lambda n: n.value)
+    while level:
+        children: list[ox.Term] = []
+        for matches in store.live_matches([(n, _HAS_COMPONENT, None) for n in level], exclude=exclude).values():
+            for triple, _ in matches:
+                _add(found, triple)
+                children.append(triple.object)
+        uses = store.live_matches([(None, _ASSEMBLY, n) for n in level], follow=[_COMPONENT, _TYPE], exclude=exclude)
+        for matches in uses.values():
+            for triple, followed in matches:
+                _add(found, triple)
+                for extra in followed:
+                    _add(found, extra)
+                    if extra.predicate == _COMPONENT:
+                        children.append(extra.object)
+        level = []
+        for child in children:
+            if isinstance(child, ox.NamedNode) and child not in seen:
+                seen.add(child)
+                level.append(child)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from defport_kg.errors import NotFoundError, UsageError
+from defport_kg.errors import NotFoundError, UsageError, ValidationFailed
 from defport_kg.imports.provenance import local_user
 from defport_kg.namespaces import CATALOG_GRAPH, DCTERMS, DP, IMPORT_PREFIX, LIVE_GRAPH, PROV, RDFS, XSD, expand
 from defport_kg.store import STATUS_LIVE, STATUS_ROLLED_BACK, STATUS_SUPERSEDED, EmbeddedStore
+
+if TYPE_CHECKING:
+    from defport_kg.imports.sources import ImportSource
 
 _CATALOG = ox.NamedNode(CATALOG_GRAPH)
 STATUS_NAMES = {
@@ -50,6 +53,8 @@ class ImportRecord:
     revised_by: list[str] = field(default_factory=list)
     invalidated_at: str | None = None
     description: str | None = None
+    marking: str | None = None
+    releasable_to: list[str] = field(default_factory=list)
 
     @property
     def status_name(self) -> str:
@@ -75,6 +80,9 @@ class ImportRecord:
             "revised_by": [import_id(g) for g in self.revised_by],
             "rolled_back_at": self.invalidated_at,
             "description": self.description,
+            # Who may see it (defport_kg.access); None for an import made before markings existed.
+            "marking": self.marking,
+            "releasable_to": sorted(self.releasable_to),
         }
 
 
@@ -85,11 +93,11 @@ def import_id(graph: str) -> str:
 def _records(store: EmbeddedStore) -> dict[str, ImportRecord]:
     """Every import in the catalogue, read with one pass over the catalogue's import statements."""
     records: dict[str, ImportRecord] = {}
-    for quad in store.raw.quads_for_pattern(None, ox.NamedNode(DP + "graphRole"), ox.Literal("import"), _CATALOG):
+    for quad in store.quads_for_pattern(None, ox.NamedNode(DP + "graphRole"), ox.Literal("import"), _CATALOG):
         graph = quad.subject.value
         records[graph] = ImportRecord(import_id(graph), graph, status="")
     for graph, record in records.items():
-        for q in store.raw.quads_for_pattern(ox.NamedNode(graph), None, None, _CATALOG):
+        for q in store.quads_for_pattern(ox.NamedNode(graph), None, None, _CATALOG):
             p, o = q.predicate.value, q.object
             value = o.value
             if p == DP + "status":
@@ -122,6 +130,10 @@ def _records(store: EmbeddedStore) -> dict[str, ImportRecord]:
                 record.invalidated_at = value
             elif p == DCTERMS + "description":
                 record.description = value
+            elif p == DP + "marking":
+                record.marking = value
+            elif p == DP + "releasableTo":
+                record.releasable_to.append(value)
     for graph, record in records.items():
         for old in record.revision_of:
             if old in records:
@@ -201,23 +213,73 @@ def diff(store: EmbeddedStore, first: str, second: str, *, limit: int | None = 1
 class RollbackResult:
     rolled_back: str
     reactivated: list[str]
+    report: Any = None  # the validation of the reactivated versions (None when none is reactivated)
 
     def to_json(self) -> dict[str, Any]:
-        return {"rolled_back": import_id(self.rolled_back), "reactivated": [import_id(g) for g in self.reactivated]}
+        return {
+            "rolled_back": import_id(self.rolled_back),
+            "reactivated": [import_id(g) for g in self.reactivated],
+            "report": self.report.to_json() if self.report is not None else None,
+        }
+
+
+def _stored_source(store: EmbeddedStore, record: ImportRecord) -> ImportSource:
+    """A stored import version as a batch to validate: its statements as they are in its graph (the
+    same blank nodes as the live data will hold), named after the import so results say where."""
+    from defport_kg.imports.sources import ImportSource
+
+    quads = [ox.Quad(q.subject, q.predicate, q.object) for q in store.graph_quads(record.graph)]
+    name = f"import {record.id}" + (f" ({', '.join(record.sources)})" if record.sources else "")
+    return ImportSource(name=name, media_type="application/n-quads", quads=quads, sha256=record.sha256 or "", size=0)
+
+
+def validate_reactivation(store: EmbeddedStore, reactivated: list[ImportRecord], leaving: str) -> Any:
+    """Validate versions about to become live again as an import is validated: as one batch against
+    the current shapes, in the context of the live data as it will be once ``leaving`` is out of it.
+
+    A superseded version was valid when it was imported, but the shapes may have been upgraded
+    since and the rest of the live data has moved on (another import may now name the same item
+    with a share that no longer adds up with the old one), so its old report proves nothing."""
+    from defport_kg.imports.pipeline import validate_sources
+
+    return validate_sources(store, [_stored_source(store, r) for r in reactivated], replacing=[leaving])
 
 
 def rollback(store: EmbeddedStore, reference: str, *, user: str | None = None) -> RollbackResult:
     """Take a live import out of the live data and, if it replaced earlier versions, make those live
-    again — in one atomic update. Nothing is deleted: the rolled-back version stays in history."""
+    again — in one atomic update. Nothing is deleted: the rolled-back version stays in history.
+
+    The versions made live again are first revalidated (``validate_reactivation``); on violations
+    ``ValidationFailed`` carries the report and the store is left exactly as it was. Warnings do
+    not block; they are in the result's report."""
+    from defport_kg.imports.pipeline import _COMMIT_LOCK
+
+    # Under the commit lock: an import committing meanwhile could replace or revise these versions.
+    with _COMMIT_LOCK:
+        return _rollback(store, reference, user=user)
+
+
+def _rollback(store: EmbeddedStore, reference: str, *, user: str | None) -> RollbackResult:
     record = resolve(store, reference)
     if record.status != STATUS_LIVE:
         hint = ""
         if record.revised_by:
             hint = f" (it was replaced by {', '.join(import_id(g) for g in record.revised_by)}; roll that back)"
-        raise UsageError(f"import {record.id} is {record.status_name}, not live: only a live import can be rolled "
-                         f"back{hint}")
+        raise UsageError(
+            f"import {record.id} is {record.status_name}, not live: only a live import can be rolled back{hint}"
+        )
     records = _records(store)
     previous = [g for g in record.revision_of if g in records and records[g].status == STATUS_SUPERSEDED]
+    report = None
+    if previous:
+        report = validate_reactivation(store, [records[g] for g in previous], record.graph)
+        if not report.conforms:
+            again = ", ".join(import_id(g) for g in previous)
+            raise ValidationFailed(
+                f"rolling back {record.id} would make {again} live again with {report.violation_count} "
+                "violation(s) against the current shapes and live data: nothing was changed",
+                report=report,
+            )
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     who = ox.Literal(user or local_user())
     note = f"""INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{
@@ -236,4 +298,4 @@ def rollback(store: EmbeddedStore, reference: str, *, user: str | None = None) -
             INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }} }}"""
         )
     store.activate(previous[0], retire=[record.graph], retire_status=STATUS_ROLLED_BACK, extra_update=";\n".join(extra))
-    return RollbackResult(record.graph, previous)
+    return RollbackResult(record.graph, previous, report)

@@ -8,8 +8,6 @@ not live at the same time.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
 from defport_kg.imports.history import import_id, list_imports
 from defport_kg.namespaces import IMPORT_PREFIX
 from defport_kg.store import STATUS_LIVE, EmbeddedStore
@@ -32,16 +30,13 @@ def check_imports(store: EmbeddedStore) -> list[str]:
             problems.append(f"import {record.id} lacks provenance: {', '.join(missing)}")
         stored = store.triple_count(record.graph)
         if record.triple_count is not None and stored != record.triple_count:
-            problems.append(
-                f"import {record.id} records {record.triple_count} triples but its graph holds {stored}"
-            )
+            problems.append(f"import {record.id} records {record.triple_count} triples but its graph holds {stored}")
         for old in record.revision_of:
             if old not in by_graph:
                 problems.append(f"import {record.id} replaced {import_id(old)}, which is not in the history")
             elif record.status == STATUS_LIVE and by_graph[old].status == STATUS_LIVE:
                 problems.append(f"import {record.id} and the version it replaced, {import_id(old)}, are both live")
-    for graph in store.raw.named_graphs():
-        name = graph.value if isinstance(graph, ox.NamedNode) else str(graph)
-        if name.startswith(IMPORT_PREFIX) and name not in known:
+    for name in store.graph_names(IMPORT_PREFIX):
+        if name not in known:
             problems.append(f"graph {name} looks like an import but is not in the import history")
     return problems

@@ -10,12 +10,15 @@ costs nothing and a failing one little. Template rows remember their cells as th
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
+
+from defport_kg.rdfio import JsonLdNames, jsonld_names
 
 if TYPE_CHECKING:
     from defport_kg.imports.sources import ImportSource
@@ -32,6 +35,9 @@ _LINE_SUBJECT = re.compile(rb"(?m)^[ \t]*(<[^>\s]*>)")
 _LINE_TOKEN = re.compile(rb"(?m)^[ \t]*(<[^>\s]*>|[A-Za-z][\w.\-]*:[^\s;,]*|:[^\s;,]*)")
 _NAME_BEFORE = re.compile(rb"[\w\-:\\]")
 _NAME_AFTER = re.compile(rb"[\w\-:%\\]|\.[\w\-:%]")
+# JSON-LD: a node is defined where its IRI is the value of "@id"; a key is a string followed by ':'.
+_ID_KEY = re.compile(rb'"@id"\s*:\s*$')
+_JSON_OBJECT_SCAN = 1 << 20  # bytes of one node object searched for a statement's key
 
 
 def _escape_all(local: str) -> str:
@@ -53,6 +59,7 @@ class RdfLocator:
         self._known: dict[str, int | None] = {}  # positions found (None: not in this text)
         self._line_ends: list[int] | None = None
         self._prefix_list: list[tuple[bytes, str]] | None = None
+        self._json_names: JsonLdNames | None = None
 
     def _prefixes(self) -> list[tuple[bytes, str]]:
         """The text's prefix declarations (read once: the whole text is scanned for them)."""
@@ -113,6 +120,8 @@ class RdfLocator:
     def _first(self, iri: str, prefixes: list[tuple[bytes, str]]) -> int | None:
         """First occurrence of one node, preferring one at the start of a line (a Turtle subject)."""
         assert self.data is not None
+        if self.format == ox.RdfFormat.JSON_LD:
+            return self._first_json(iri)
         data = self.data
         first: int | None = None
         for form in self._forms(iri, prefixes):
@@ -192,8 +201,10 @@ class RdfLocator:
     def locate_statement(self, subject: str, predicate: str | None) -> str | None:
         """The line of the subject's statement with this predicate (Turtle: within the subject's
         statement block; N-Triples: the first line with both)."""
-        if self.data is None or predicate is None or self.format in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+        if self.data is None or predicate is None or self.format == ox.RdfFormat.RDF_XML:
             return None
+        if self.format == ox.RdfFormat.JSON_LD:
+            return self._json_statement(subject, predicate)
         prefixes = self._prefixes()
         predicate_patterns = self._patterns(predicate, prefixes)
         if predicate == RDF_TYPE and self.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
@@ -223,6 +234,114 @@ class RdfLocator:
             self.data, start + 1, end
         )
         return self._where(match.start()) if match else None
+
+    # -- JSON-LD ---------------------------------------------------------------------------
+
+    def _names(self) -> JsonLdNames:
+        """The document's context terms, @base and @vocab (read once)."""
+        if self._json_names is None:
+            self._json_names = jsonld_names(self.data) if self.data is not None else JsonLdNames()
+        return self._json_names
+
+    def _json_node_forms(self, iri: str) -> list[tuple[bytes, bool]]:
+        """How a node may be written: its IRI, a compact IRI under a context term, or (only as the
+        value of "@id") an IRI relative to @base. With each form: whether it counts only after "@id"."""
+        names = self._names()
+        forms = [(form, False) for form in _json_strings(iri)]
+        for term, namespace in names.terms:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                forms += [(form, False) for form in _json_strings(f"{term}:{iri[len(namespace) :]}")]
+        if names.base and iri.startswith(names.base) and len(iri) > len(names.base):
+            forms += [(form, True) for form in _json_strings(iri[len(names.base) :])]
+        return forms
+
+    def _first_json(self, iri: str) -> int | None:
+        """Where the node is defined: preferably as the "@id" of an object with more keys (not a
+        reference ``{"@id": ...}``), else as any "@id", else its first mention."""
+        assert self.data is not None
+        data = self.data
+        best: tuple[int, int] | None = None
+        for form, only_as_id in self._json_node_forms(iri):
+            position, seen = data.find(form), 0
+            while position >= 0 and seen < 100:
+                seen += 1
+                as_id = _ID_KEY.search(data, max(0, position - 64), position) is not None
+                if as_id or not only_as_id:
+                    after = data[position + len(form) : position + len(form) + 64].lstrip()[:1]
+                    rank = (0 if after != b"}" else 1) if as_id else 2
+                    if best is None or (rank, position) < best:
+                        best = (rank, position)
+                    if rank == 0:
+                        break
+                position = data.find(form, position + 1)
+        return best[1] if best else None
+
+    def _json_key_forms(self, predicate: str) -> set[bytes]:
+        """How a property may be written as a key: its IRI, a compact IRI, a term, relative to @vocab."""
+        if predicate == RDF_TYPE:
+            return {b'"@type"', *_json_strings(predicate)}
+        names = self._names()
+        forms = set(_json_strings(predicate))
+        for term, namespace in names.terms:
+            if predicate == namespace:
+                forms.update(_json_strings(term))
+            elif predicate.startswith(namespace):
+                forms.update(_json_strings(f"{term}:{predicate[len(namespace) :]}"))
+        if names.vocab and predicate.startswith(names.vocab) and len(predicate) > len(names.vocab):
+            forms.update(_json_strings(predicate[len(names.vocab) :]))
+        return forms
+
+    def _json_statement(self, subject: str, predicate: str) -> str | None:
+        """The line of the key for ``predicate`` in the object that defines ``subject``."""
+        assert self.data is not None
+        start = self._cached({subject}).get(subject)
+        if start is None:
+            return None
+        opening = self.data.rfind(b"{", 0, start)
+        if opening < 0:
+            return None
+        keys = _json_keys(self.data, opening)
+        found = [keys[form] for form in self._json_key_forms(predicate) if form in keys]
+        return self._where(min(found)) if found else None
+
+
+def _json_strings(text: str) -> list[bytes]:
+    """The ways a JSON text may spell the string ``text``: as is, with '/' escaped, ASCII-escaped."""
+    forms = [b'"' + text.encode() + b'"']
+    for variant in (text.replace("/", "\\/"), json.dumps(text)[1:-1]):
+        form = b'"' + variant.encode() + b'"'
+        if form not in forms:
+            forms.append(form)
+    return forms
+
+
+def _json_keys(data: bytes, opening: int) -> dict[bytes, int]:
+    """The keys (as written, with their quotes) of the JSON object that opens at ``opening``, with
+    their byte offsets: a string at depth 1 followed by ':' (a string-aware scan, bounded)."""
+    keys: dict[bytes, int] = {}
+    depth, i, end = 0, opening, min(len(data), opening + _JSON_OBJECT_SCAN)
+    while i < end:
+        char = data[i]
+        if char == 0x22:  # '"': skip the string, escapes included
+            j = i + 1
+            while j < end and data[j] != 0x22:
+                j += 2 if data[j] == 0x5C else 1
+            if depth == 1:
+                k = j + 1
+                while k < end and data[k] in b" \t\r\n":
+                    k += 1
+                if k < end and data[k] == 0x3A:  # ':'
+                    keys.setdefault(data[i : j + 1], i)
+            i = j + 1
+            continue
+        if char in b"{[":
+            depth += 1
+        elif char in b"}]":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    return keys
 
 
 class TemplateLocator:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from defport_kg.access.markings import Marking
 from defport_kg.errors import NotFoundError, UsageError, ValidationFailed
 from defport_kg.imports.context import context_triples
 from defport_kg.imports.locate import locate_results
@@ -91,22 +92,6 @@ def _as_sources(sources: Sequence[ImportSource | ParsedInput]) -> list[ImportSou
 # -- validation ------------------------------------------------------------------------------
 
 
-def _without_replaced(store: EmbeddedStore, triples: list[ox.Triple], replaced: Sequence[str]) -> list[ox.Triple]:
-    """Context as it will be once ``replaced`` leave the live data: a replaced version's statements
-    (an old share, a removed relation) must not count against its replacement."""
-    if not replaced:
-        return triples
-    gone = {ox.NamedNode(g) for g in replaced}
-    live = {ox.NamedNode(g) for g in store.live_graphs()} - gone
-    kept = []
-    for triple in triples:
-        graphs = {q.graph_name for q in store.raw.quads_for_pattern(triple.subject, triple.predicate, triple.object)}
-        if graphs & gone and not graphs & live:
-            continue
-        kept.append(triple)
-    return kept
-
-
 def validate_sources(
     store: EmbeddedStore, sources: Sequence[ImportSource | ParsedInput], *, replacing: Sequence[str] = ()
 ) -> Any:
@@ -116,7 +101,9 @@ def validate_sources(
     batch = _as_sources(sources)
     quads = [q for s in batch for q in s.quads]
     data = to_rdflib(quads)
-    context = to_rdflib(_without_replaced(store, context_triples(store.raw, quads), replacing))
+    # The context as it will be once ``replacing`` leave the live data: a replaced version's
+    # statements (an old share, a removed relation) must not count against its replacement.
+    context = to_rdflib(context_triples(store, quads, exclude=replacing))
     report = validate(data, context=context, max_per_shape=get_settings().max_report_results_per_shape)
     return locate_results(report, batch)
 
@@ -126,7 +113,7 @@ def validate_batch(store: EmbeddedStore, quads: list[ox.Quad]) -> Any:
     from defport_kg.validation import validate
 
     data = to_rdflib(quads)
-    context = to_rdflib(context_triples(store.raw, quads))
+    context = to_rdflib(context_triples(store, quads))
     return validate(data, context=context, max_per_shape=get_settings().max_report_results_per_shape)
 
 
@@ -135,16 +122,13 @@ def validate_batch(store: EmbeddedStore, quads: list[ox.Quad]) -> Any:
 
 def live_imports_of_source(store: EmbeddedStore, source_name: str) -> list[str]:
     """The live imports that came from a file of this name (the versions ``--replace`` retires)."""
-    catalog = ox.NamedNode(CATALOG_GRAPH)
-    status = ox.NamedNode(DP + "status")
-    live = ox.NamedNode(STATUS_LIVE)
     name = ox.Literal(Path(source_name).name)
-    named = store.raw.quads_for_pattern(None, ox.NamedNode(DP + "sourceName"), name, catalog)
-    return sorted(
-        q.subject.value
-        for q in named
-        if any(True for _ in store.raw.quads_for_pattern(q.subject, status, live, catalog))
+    rows = store.query(
+        f"SELECT ?g WHERE {{ ?g <{DP}sourceName> {name} ; <{DP}status> <{STATUS_LIVE}> }}",
+        default_graph=[CATALOG_GRAPH],
+        named_graphs=[],
     )
+    return sorted({row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)})
 
 
 def _replacing(store: EmbeddedStore, replace: str | None) -> list[str]:
@@ -188,24 +172,28 @@ def _commit(
     replaced: list[str],
     exclusive: bool,
     settings: Settings | None = None,
+    marking: Marking | None = None,
 ) -> tuple[str, str, int]:
+    from defport_kg.access import marking_quads
     from defport_kg.validation import shapes_version
 
     quads = [q for s in sources for q in s.quads]
     import_id = new_import_id(sources)
     graph = IMPORT_PREFIX + import_id
     label = source_label(sources)
+    # Recorded even when it is the default: the marking is part of the import's provenance.
+    marked = marking_quads(graph, marking or Marking((settings or get_settings()).default_import_marking))
     if len(quads) >= (settings or get_settings()).bulk_commit_min_triples:
         data, blank = _split(quads)
         count = len(set(data.splitlines())) + len({(q.subject, q.predicate, q.object) for q in blank})
         provenance = provenance_quads(graph, sources, triple_count=count, report=report, user=user,
-                                      shapes_version=shapes_version(), replaced=replaced)
+                                      shapes_version=shapes_version(), replaced=replaced) + marked
         store.commit_bulk(graph, data, role="import", blank=blank, triple_count=count, label=label,
                           extra_quads=provenance, retire=replaced, exclusive=exclusive)
         return import_id, graph, count
     triples = {(q.subject, q.predicate, q.object) for q in quads}
     provenance = provenance_quads(graph, sources, triple_count=len(triples), report=report, user=user,
-                                  shapes_version=shapes_version(), replaced=replaced)
+                                  shapes_version=shapes_version(), replaced=replaced) + marked
     if replaced:
         store.stage_graph(graph, triples, role="import", label=label, extra_quads=provenance)
         store.activate(graph, retire=replaced)
@@ -224,11 +212,17 @@ def import_sources(
     exclusive: bool = False,
     progress: Progress | None = None,
     settings: Settings | None = None,
+    marking: Marking | None = None,
+    context: Any = None,
 ) -> ImportResult:
     """Validate and (unless ``dry_run``) commit read inputs as one import.
 
     ``exclusive`` says no other reader can see the store meanwhile (the command line holds it
     alone): large batches may then be bulk loaded (see ``EmbeddedStore.commit_bulk``).
+    ``marking`` (default: the setting default_import_marking) says who may see the import.
+    ``context`` is what the importer may see (an ``access.View``'s store; default: the store):
+    the batch is validated against its live data and ``replace`` names only its imports, so that
+    validation cannot tell an importer whether data it may not see exists.
     Raises ``ValidationFailed`` (with the report) on violations: nothing is stored then.
     """
     batch = _as_sources(sources)
@@ -238,9 +232,10 @@ def import_sources(
     if not any(s.quads for s in batch):
         notes = "; ".join(note for s in batch for note in s.notes)
         raise UsageError("nothing to import: the input holds no statements" + (f" ({notes})" if notes else ""))
-    replaced = _replacing(store, replace)
+    seen = context if context is not None else store
+    replaced = _replacing(seen, replace)
     _step(progress, "validate")
-    report = validate_sources(store, batch, replacing=replaced)
+    report = validate_sources(seen, batch, replacing=replaced)
     summary = [s.summary() for s in batch]
     notes = [note for s in batch for note in s.notes]
     who = user or local_user()
@@ -252,8 +247,11 @@ def import_sources(
     _step(progress, "commit")
     with _COMMIT_LOCK:
         replaced = _replacing(store, replace)  # again, under the lock: another commit may have run
+        if context is not None:
+            visible = set(context.live_graphs())
+            replaced = [g for g in replaced if g in visible]
         import_id, graph, count = _commit(store, batch, report, user=who, replaced=replaced, exclusive=exclusive,
-                                          settings=settings)
+                                          settings=settings, marking=marking)
     return ImportResult(import_id, graph, True, False, count, summary, report, replaced, who, notes)
 
 
@@ -268,12 +266,20 @@ def import_files(
     replace: str | None = None,
     exclusive: bool = False,
     progress: Progress | None = None,
+    marking: Marking | None = None,
 ) -> ImportResult:
     """Read, validate and commit files (RDF or steward templates) as one import."""
     _step(progress, "read")
     sources = read_files(paths, rdf_format=fmt, template=template)
     return import_sources(
-        store, sources, dry_run=dry_run, user=user, replace=replace, exclusive=exclusive, progress=progress
+        store,
+        sources,
+        dry_run=dry_run,
+        user=user,
+        replace=replace,
+        exclusive=exclusive,
+        progress=progress,
+        marking=marking,
     )
 
 

@@ -7,21 +7,33 @@ role ``analysis``, so SPARQL sees them like any other data) together with the ru
 evidence filter (``dp:asOf``, ``dp:minConfidence``). The same provenance is written into the
 catalogue graph beside the graph's own entry. Each ``dp:Finding`` is ``prov:wasGeneratedBy`` the
 run and carries ``dp:findingKind``, what it is about (``dp:aboutSystem``, ``dp:aboutItem``,
-``dp:aboutUnit``), its figures and ``dp:assumedFraction``.
+``dp:aboutUnit``, ``dp:aboutRegime``), its figures and ``dp:assumedFraction``.
+
+Everything a researcher may want to filter on is a property, not prose: the export-control regime
+of a finding is ``dp:aboutRegime`` (``dp:ITAR``, ``dp:EAR``, ``dp:EUDualUse``), the basis of a
+country SPOF or share ``dp:basis`` (``location`` or ``control``). ``rdfs:comment`` only repeats
+them for people.
+
+``saved_analyses`` lists the runs and ``saved_findings`` reads one back as JSON (the API's
+``/api/risk/findings`` routes); both read the store, so what they show is what SPARQL sees.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
 
+from defport_kg.errors import NotFoundError, UsageError
 from defport_kg.namespaces import ANALYSIS_PREFIX, CATALOG_GRAPH, DP, PROV, RDF, RDFS, SCHEMA, XSD
 
 KINDS = ("sovereignty", "export-control", "raw-materials", "sustainment", "explain")
+# Keys of a flat finding whose value is a list of IRIs, and the property each member is said with.
+LIST_KEYS = {"units": "aboutUnit", "items": "aboutItem", "regimes": "aboutRegime"}
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -46,15 +58,19 @@ def new_run_id() -> str:
 def _findings(kind: str, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The findings of one report (its ``to_dict()``) as flat property maps."""
     if kind == "sovereignty":
+        bases = body.get("bases", ["location", "control"])
         for s in body["systems"]:
-            for country in s["country_spofs"]:
-                yield {
-                    "findingKind": "country-spof",
-                    "aboutSystem": s["system"],
-                    "aboutUnit": country,
-                    "stopsSystem": True,
-                }
-            for basis in ("location", "control"):
+            for basis in bases:
+                key = "country_spofs" if basis == "location" else "country_spofs_by_control"
+                for country in s[key]:
+                    yield {
+                        "findingKind": "country-spof",
+                        "aboutSystem": s["system"],
+                        "aboutUnit": country,
+                        "basis": basis,
+                        "stopsSystem": True,
+                    }
+            for basis in bases:
                 for region, share in s["by_" + basis].items():
                     yield {
                         "findingKind": "sovereignty-share",
@@ -78,9 +94,20 @@ def _findings(kind: str, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
                     "findingKind": "export-control",
                     "aboutSystem": s["system"],
                     "aboutItem": i["item"],
+                    "regimes": i["regimes"],
                     "stopsSystem": not i["avoidable"],
                     "assumedFraction": i["evidence"]["assumed_fraction"],
                     "comment": "regimes: " + " ".join(i["regimes"]),
+                }
+            # Per regime: would refusing every licence under it stop the system (no route avoids
+            # all of its items)? An item can be avoidable alone yet the regime not.
+            for r in s["regimes"]:
+                yield {
+                    "findingKind": "export-control-regime",
+                    "aboutSystem": s["system"],
+                    "aboutRegime": r["regime"],
+                    "items": r["items"],
+                    "stopsSystem": not r["avoidable"],
                 }
     elif kind == "raw-materials":
         for s in body["systems"]:
@@ -147,19 +174,19 @@ def findings_triples(graph: str, run: str, kind: str, body: dict[str, Any]) -> l
         add(ox.Triple(node, _n(RDF + "type"), _n(DP + "Finding")))
         add(ox.Triple(node, _n(PROV + "wasGeneratedBy"), _n(run)))
         label = " ".join(
-            str(finding.get(k, "")).rsplit("/", 1)[-1]
-            for k in ("findingKind", "aboutSystem", "aboutItem", "aboutUnit")
+            str(finding[k]).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            for k in ("findingKind", "aboutSystem", "aboutItem", "aboutRegime", "aboutUnit", "basis", "region")
             if finding.get(k)
         )
         add(ox.Triple(node, _n(RDFS + "label"), ox.Literal(label, language="en")))
         for key, value in finding.items():
             if value is None:
                 continue
-            if key in ("aboutSystem", "aboutItem", "aboutUnit"):
+            if key in ("aboutSystem", "aboutItem", "aboutUnit", "aboutRegime"):
                 add(ox.Triple(node, _n(DP + key), _n(value)))
-            elif key == "units":
-                for unit in value:
-                    add(ox.Triple(node, _n(DP + "aboutUnit"), _n(unit)))
+            elif key in LIST_KEYS:
+                for member in value:
+                    add(ox.Triple(node, _n(DP + LIST_KEYS[key]), _n(member)))
             elif key == "comment":
                 add(ox.Triple(node, _n(RDFS + "comment"), ox.Literal(value, language="en")))
             else:
@@ -184,10 +211,27 @@ def save_findings(
     extra.append(
         ox.Quad(_n(graph), _n(PROV + "generatedAtTime"), ox.Literal(started, datatype=_n(XSD + "dateTime")), catalog)
     )
+    extra += _derived_marking(store, graph, graphs)
     store.add_source_graph(
         graph, provenance + found, role="analysis", label=f"{kind} analysis {run_id}", extra_quads=extra
     )
-    return {"graph": graph, "run": run, "findings": len(list(_findings(kind, body))), "started": started}
+    return {"id": run_id, "graph": graph, "run": run, "findings": len(list(_findings(kind, body))), "started": started}
+
+
+def _derived_marking(store: Any, graph: str, used: list[str]) -> list[ox.Quad]:
+    """The catalogue quads marking the findings graph as confidential as the data it was computed
+    from (``defport_kg.access.derived_marking``): without a marking it would get the default import
+    marking, hiding findings on public data from readers who may see that data, or — on restricted
+    data — showing them to readers who may not."""
+    from defport_kg.access import derived_marking, marking_quads, read_catalogue
+    from defport_kg.access.markings import Marking, Scheme
+    from defport_kg.settings import get_settings
+
+    settings = get_settings()
+    scheme = Scheme.of(settings.markings)
+    records = read_catalogue(store, scheme, settings.default_import_marking).graphs
+    inputs = (records[g].marking if g in records else Marking(scheme.highest) for g in used)
+    return marking_quads(graph, derived_marking(inputs, scheme))
 
 
 def saved_analyses(store: Any) -> list[dict[str, Any]]:
@@ -207,6 +251,7 @@ def saved_analyses(store: Any) -> list[dict[str, Any]]:
             continue
         out.append(
             {
+                "id": graph[len(ANALYSIS_PREFIX) :],
                 "graph": graph,
                 "run": row["run"].value,
                 "kind": row["kind"].value,
@@ -216,3 +261,90 @@ def saved_analyses(store: Any) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+# Finding properties that may have several values, and the JSON key of their list.
+MULTI = {"aboutItem": "about_items", "aboutUnit": "about_units", "aboutRegime": "about_regimes"}
+
+
+def analysis_graph(run_id: str) -> str:
+    """The graph IRI of a saved run; a UsageError names an id that cannot be one (HTTP 400)."""
+    if not RUN_ID.fullmatch(run_id):
+        raise UsageError(
+            f"bad analysis id {run_id!r}: expected the id of a saved run such as 20250101T120000Z-1a2b3c4d "
+            "(letters, digits, '.', '_' or '-')",
+            analysis=run_id,
+        )
+    return ANALYSIS_PREFIX + run_id
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def saved_findings(store: Any, run_id: str) -> dict[str, Any]:
+    """One saved run and its findings as JSON, read back from its graph (NotFoundError if not live).
+
+    Each finding has its IRI, label, ``kind``, ``about_system``, lists ``about_items``,
+    ``about_units`` and ``about_regimes``, and its other ``dp:`` figures under snake_case names
+    (``available_share``, ``gap_days``, ...), sorted by finding number.
+    """
+    graph = analysis_graph(run_id)
+    run = next((a for a in saved_analyses(store) if a["graph"] == graph), None)
+    if run is None:
+        raise NotFoundError(f"unknown analysis {run_id}: no live saved run in graph {graph}", analysis=run_id)
+    rows = store.select(
+        f"""SELECT ?f ?p ?o WHERE {{
+          GRAPH ?g {{ ?f a <{DP}Finding> ; <{PROV}wasGeneratedBy> ?run ; ?p ?o . }}
+        }}""",
+        g=graph,
+        run=run["run"],
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        finding = found.setdefault(row["f"], {"finding": row["f"], **{key: [] for key in MULTI.values()}})
+        predicate, value = row["p"], row["o"]
+        if predicate == RDFS + "label":
+            finding["label"] = value
+        elif predicate == RDFS + "comment":
+            finding["comment"] = value
+        elif predicate.startswith(DP):
+            name = predicate[len(DP) :]
+            if name in MULTI:
+                finding[MULTI[name]].append(value)
+            else:
+                finding["kind" if name == "findingKind" else _snake(name)] = value
+    for finding in found.values():
+        for key in MULTI.values():
+            finding[key].sort()
+    used = store.select(
+        f"SELECT ?used WHERE {{ GRAPH ?g {{ ?run <{PROV}used> ?used }} }} ORDER BY ?used", g=graph, run=run["run"]
+    )
+    evidence = store.select(
+        f"""SELECT ?asOf ?minConfidence WHERE {{ GRAPH ?g {{ ?run a <{DP}AnalysisRun> .
+          OPTIONAL {{ ?run <{DP}asOf> ?asOf }} OPTIONAL {{ ?run <{DP}minConfidence> ?minConfidence }} }} }}""",
+        g=graph,
+        run=run["run"],
+    )
+    first = evidence[0] if evidence else {}
+    return run | {
+        "id": run_id,
+        "used": [u["used"] for u in used],
+        "evidence_filter": {"as_of": first.get("asOf"), "min_confidence": first.get("minConfidence")},
+        "findings": sorted(found.values(), key=lambda f: _finding_number(f["finding"])),
+    }
+
+
+def _finding_number(iri: str) -> tuple[int, str]:
+    tail = iri.rsplit("/", 1)[-1]
+    return (int(tail), iri) if tail.isdigit() else (0, iri)
+
+
+def finding_rows(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings as CSV rows: every row has every column (findings of different kinds have different
+    figures), lists joined by spaces, columns in first-seen order."""
+    columns: dict[str, None] = {}
+    for finding in findings:
+        columns.update(dict.fromkeys(finding))
+    return [{c: " ".join(map(str, v)) if isinstance(v := f.get(c), list) else v for c in columns} for f in findings]

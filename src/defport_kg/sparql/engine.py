@@ -51,9 +51,9 @@ class QueryEngine(Protocol):
     @property
     def generation(self) -> int: ...
 
-    def run(self, request: QueryRequest) -> QueryOutcome: ...
+    def run(self, request: QueryRequest, view: Any = None) -> QueryOutcome: ...
 
-    async def run_async(self, request: QueryRequest) -> QueryOutcome: ...
+    async def run_async(self, request: QueryRequest, view: Any = None) -> QueryOutcome: ...
 
     def close(self) -> None: ...
 
@@ -71,12 +71,17 @@ def default_worker_count() -> int:
     return max(2, os.cpu_count() or 2)
 
 
-def create_engine(store: Any, *, timeout: float, workers: int = 0) -> QueryEngine:
-    """The engine for ``store``: worker processes for an on-disk store, threads for an in-memory one."""
+def create_engine(
+    store: Any, *, timeout: float, workers: int = 0, worker_memory_mb: int | None = None
+) -> QueryEngine:
+    """The engine for ``store``: worker processes for an on-disk store, threads for an in-memory one.
+
+    ``worker_memory_mb`` caps each worker process's address space (None: the setting; 0: no limit).
+    """
     count = workers or default_worker_count()
     if getattr(store, "directory", None) is None:
         return ThreadEngine(store, timeout=timeout, workers=max(4, count))
-    return ProcessEngine(store, timeout=timeout, workers=count)
+    return ProcessEngine(store, timeout=timeout, workers=count, worker_memory_mb=worker_memory_mb)
 
 
 class ThreadEngine:
@@ -100,10 +105,12 @@ class ThreadEngine:
     def _committed(self) -> None:
         self._generation += 1
 
-    def run(self, request: QueryRequest) -> QueryOutcome:
+    def run(self, request: QueryRequest, view: Any = None) -> QueryOutcome:
+        """``view``: an ``access.View`` to read instead of the whole store (a caller's clearance)."""
         stop = threading.Event()
+        raw = view.store.raw if view is not None and not view.full else self._store.raw
         try:
-            future = self._executor.submit(execute, self._store.raw, request, stop.is_set)
+            future = self._executor.submit(execute, raw, request, stop.is_set)
         except RuntimeError:
             return failure(503, "Service stopping", "the query engine is shutting down")
         try:
@@ -113,8 +120,8 @@ class ThreadEngine:
             future.cancel()
             return timed_out(self._timeout)
 
-    async def run_async(self, request: QueryRequest) -> QueryOutcome:
-        return await anyio.to_thread.run_sync(self.run, request)
+    async def run_async(self, request: QueryRequest, view: Any = None) -> QueryOutcome:
+        return await anyio.to_thread.run_sync(self.run, request, view)
 
     def close(self) -> None:
         with contextlib.suppress(ValueError):
@@ -127,9 +134,10 @@ class ProcessEngine:
 
     kind = "processes"
 
-    def __init__(self, store: Any, *, timeout: float, workers: int) -> None:
+    def __init__(self, store: Any, *, timeout: float, workers: int, worker_memory_mb: int | None = None) -> None:
         self._store = store
         self._timeout = timeout
+        self._worker_memory_mb = worker_memory_mb
         self.size = workers
         self._lock = threading.Lock()
         # Last in, first out: under light load the same (warm) worker takes every query.
@@ -152,6 +160,11 @@ class ProcessEngine:
     @property
     def generation(self) -> int:
         return self._snapshots.generation
+
+    def paths_in_use(self) -> set[Path]:
+        """The databases (snapshots, access views) workers have open or are opening."""
+        with self._lock:
+            return {p for w in self._workers for p in (w.snapshot, w.pending) if p is not None}
 
     def worker_pids(self) -> list[int]:
         with self._lock:
@@ -182,14 +195,18 @@ class ProcessEngine:
             else:
                 self._discard(worker)
 
-    def run(self, request: QueryRequest) -> QueryOutcome:
-        """Run one query, blocking this thread until the answer, the deadline or the worker's death."""
+    def run(self, request: QueryRequest, view: Any = None) -> QueryOutcome:
+        """Run one query, blocking this thread until the answer, the deadline or the worker's death.
+
+        ``view``: an ``access.View`` whose read-only database the worker reads instead of the
+        newest snapshot of the whole store (a caller with less than the unbounded clearance).
+        """
         if self._closed:
             return self._stopping()
         worker = self._take_idle()
         if worker is None:
             return self._busy()
-        path = self._assign(worker)
+        path = self._assign(worker, view)
         try:
             outcome = worker.call(("query", str(path), request), self._timeout)
         except WorkerTimedOut:
@@ -202,14 +219,14 @@ class ProcessEngine:
             self._collect()
         return outcome
 
-    async def run_async(self, request: QueryRequest) -> QueryOutcome:
+    async def run_async(self, request: QueryRequest, view: Any = None) -> QueryOutcome:
         """Run one query from the event loop: the wait for the worker's answer costs no thread."""
         if self._closed:
             return self._stopping()
         worker = self._take_idle_now() or await anyio.to_thread.run_sync(self._take_idle)
         if worker is None:
             return self._busy()
-        path = self._assign(worker)
+        path = self._assign(worker, view)
         try:
             worker.conn.send(("query", str(path), request))
             with anyio.move_on_after(self._timeout) as deadline:
@@ -270,10 +287,11 @@ class ProcessEngine:
             500, "Query worker died", "the process running the query ended (out of memory?); it was replaced"
         )
 
-    def _assign(self, worker: Worker) -> Path:
-        """The snapshot the worker is to read (the newest); it is in use from now on."""
+    def _assign(self, worker: Worker, view: Any = None) -> Path:
+        """The database the worker is to read (the view's, else the newest snapshot); in use from now on."""
         with self._lock:
-            path = self._snapshots.current
+            own = view is not None and not view.full and view.path is not None
+            path = view.path if own else self._snapshots.current
             worker.pending = path
         return path
 
@@ -322,7 +340,7 @@ class ProcessEngine:
             if self._closed:
                 return
             try:
-                worker = Worker(next(self._numbers))
+                worker = Worker(next(self._numbers), memory_mb=self._worker_memory_mb)
             except OSError as error:
                 log.error("cannot start a SPARQL query worker: %s", error)
                 self._started()

@@ -46,7 +46,14 @@ class Snapshots:
         self.generation += 1
         path = self.root / f"{self.generation:08d}"
         # The checkpoint holds every commit that returned before this call (it flushes the memtable).
-        self._raw.backup(str(path))
+        try:
+            self._raw.backup(str(path))
+        except OSError as error:  # e.g. the disk is full: a clear 507/500, not a traceback
+            from defport_kg.store.embedded import write_error
+
+            self.generation -= 1
+            shutil.rmtree(path, ignore_errors=True)  # a half-made copy only takes space
+            raise write_error(error, "the query workers' snapshot of the store could not be made") from None
         return path
 
     def collect(self, in_use: set[Path]) -> list[Path]:

@@ -12,6 +12,14 @@ Messages on the socket: parent → worker ``("open", path)`` or ``("query", path
 worker → parent one reply per message (and ``("ready", pid)`` at start): a small header
 ``("reply", size)`` then the pickled answer (``("opened", path)`` or a ``QueryOutcome``). The
 header lets the server's event loop read small answers at once and hand big ones to a thread.
+
+Memory: each worker limits its own address space (RLIMIT_AS, setting ``query_worker_memory_mb``) as
+it starts, so a hostile query (a literal doubled until it fills memory, a sort of a huge cross
+product) fails an allocation in its worker alone: the worker ends (a Rust allocation failure aborts;
+a Python ``MemoryError`` makes it leave), the server answers "query worker died (out of memory?)" and
+starts a fresh one. Workers also volunteer as the first victims of the kernel's OOM killer
+(``oom_score_adj`` 1000) and never write core dumps (a dump of a worker that filled its memory could
+fill the disk the store lives on).
 """
 
 from __future__ import annotations
@@ -21,13 +29,27 @@ import ctypes
 import gc
 import os
 import pickle
+import resource
 import signal
 import socket
 import subprocess
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+# How the parent tells a worker its memory limit: the setting's own variable, so that a worker
+# started by any engine (or by hand) reads the same value as ``Settings`` would.
+MEMORY_ENV = "DEFPORT_KG_QUERY_WORKER_MEMORY_MB"
+# Exit status of a worker that ran out of memory in Python code (a Rust allocation failure aborts).
+EXIT_OUT_OF_MEMORY = 70
+
+
+def configured_memory_mb() -> int:
+    """The ``query_worker_memory_mb`` setting as the environment gives it (0: no limit)."""
+    from defport_kg.settings import Settings
+
+    return Settings().query_worker_memory_mb
 
 
 class WorkerDied(Exception):
@@ -41,7 +63,11 @@ class WorkerTimedOut(Exception):
 class Worker:
     """The parent's handle on one worker process."""
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, *, memory_mb: int | None = None) -> None:
+        """Start worker number ``index``; ``memory_mb`` caps its address space (None: the setting, 0: none)."""
+        self.memory_mb = configured_memory_mb() if memory_mb is None else memory_mb
+        if self.memory_mb < 0:
+            raise ValueError(f"query worker memory limit {self.memory_mb} MB: give 0 (no limit) or more")
         parent, child = socket.socketpair()
         try:
             self.process = subprocess.Popen(
@@ -49,6 +75,7 @@ class Worker:
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 close_fds=True,
+                env={**os.environ, MEMORY_ENV: str(self.memory_mb)},
             )
         finally:
             child.close()
@@ -129,9 +156,40 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def _limit_memory() -> None:
+    """Cap this worker's address space (from the parent's ``MEMORY_ENV``), first in line for the OOM
+    killer, no core dumps. Raises ``ValueError`` on an unreadable limit (the worker must not run unbounded
+    by mistake)."""
+    with contextlib.suppress(OSError, ValueError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")
+    text = os.environ.get(MEMORY_ENV, "0").strip() or "0"
+    if not text.isdigit():
+        raise ValueError(f"{MEMORY_ENV}={text!r} is not a whole number of megabytes")
+    megabytes = int(text)
+    if megabytes == 0:
+        return
+    limit = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)  # never above what the whole service was given (e.g. ulimit -v)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _out_of_memory() -> NoReturn:
+    """Leave at once, answering nothing: the parent sees the worker die and replaces it (a reply here
+    could race with the next query being sent to a worker that is about to go)."""
+    with contextlib.suppress(Exception):
+        os.write(2, b"defport-kg query worker: out of memory (setting DEFPORT_KG_QUERY_WORKER_MEMORY_MB)\n")
+    os._exit(EXIT_OUT_OF_MEMORY)
+
+
 def worker_main(conn: Connection, parent_pid: int) -> None:
     """The worker's loop: open snapshots read-only, run queries, answer outcomes."""
     _die_with_parent(parent_pid)
+    _limit_memory()
     # Ctrl-C on `serve` reaches the whole process group; the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import pyoxigraph as ox
@@ -177,11 +235,15 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
                 outcome = execute(snapshot, message[2], permitted=permitted)
             else:
                 outcome = failure(500, "Internal error", f"unknown worker message {kind!r}")
+        except MemoryError:
+            _out_of_memory()
         except OSError as error:
             outcome = failure(500, "Store error", f"the query worker could not read the store snapshot: {error}")
         except Exception as error:  # a bug must reach the client as a 500, not hang it
             outcome = failure(500, "Internal error", f"{type(error).__name__}: {error}")
         try:
             reply(outcome)
+        except MemoryError:  # the answer itself did not fit (pickling a huge result)
+            _out_of_memory()
         except (OSError, ValueError):
             return

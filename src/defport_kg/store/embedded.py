@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from defport_kg.errors import QueryError, StoreError, StoreLockedError, UsageError
+from defport_kg.errors import QueryError, StoreError, StoreFullError, StoreLockedError, UsageError
 from defport_kg.namespaces import (
     CATALOG_GRAPH,
     DCTERMS,
@@ -56,6 +56,21 @@ STATUS_ROLLED_BACK = DP + "RolledBack"
 STATUS_ACTIVATING = DP + "Activating"
 
 Triple = ox.Triple | ox.Quad | tuple[Any, Any, Any]
+# strerror texts of ENOSPC, EDQUOT and EFBIG as RocksDB quotes them in its I/O errors.
+_NO_SPACE = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+def write_error(error: OSError, what: str = "the store could not be written (nothing was changed)") -> StoreError:
+    """The error to raise for a failed write. RocksDB's I/O errors carry no errno, only the OS's
+    message: a full disk (or quota, or file size limit) is the operator's to fix, not a bug, so it gets
+    its own error (HTTP 507) saying what to do."""
+    if any(cause in str(error) for cause in _NO_SPACE):
+        return StoreFullError(
+            f"{what}: out of space; free space, then retry (a running service must be restarted first: its "
+            f"database refuses writes after a failed one): {error}"
+        )
+    return StoreError(f"{what}: {error}")
+
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +84,31 @@ def _spo(triple: Triple) -> tuple[Any, Any, Any]:
     if isinstance(triple, ox.Quad | ox.Triple):
         return triple.subject, triple.predicate, triple.object
     return triple[0], triple[1], triple[2]
+
+
+def _blank_ntriples(blank: Sequence[Triple]) -> list[bytes]:
+    """Statements as N-Triples lines without their ' .' ending (as pyoxigraph writes them: one per
+    line, ending ' .', newlines inside literals escaped), so a graph name can be put before it."""
+    if not blank:
+        return []
+    triples = [ox.Triple(*_spo(t)) for t in blank]
+    out = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return out.split(b" .\n")[:-1]
+
+
+def _paired(lines: list[bytes], first: ox.NamedNode, second: ox.NamedNode) -> bytes:
+    """N-Quads holding each statement twice, in ``first`` and right after it in ``second``."""
+    a, b = f" <{first.value}> .\n".encode(), f" <{second.value}> .\n".encode()
+    return b"".join(line + a + line + b for line in lines)
+
+
+def _joined(head: bytes, tail: bytes | list[bytes]) -> bytes:
+    """Two N-Triples/N-Quads documents as one (``tail`` may be lines still without their ' .')."""
+    if isinstance(tail, list):
+        tail = b"".join(line + b" .\n" for line in tail)
+    if head and tail and not head.endswith(b"\n"):
+        head += b"\n"
+    return head + tail
 
 
 class EmbeddedStore:
@@ -320,8 +360,11 @@ class EmbeddedStore:
         """Commit a large source graph without one huge transaction.
 
         ``ntriples`` holds the statements without blank nodes (N-Triples bytes: loaded by pyoxigraph's
-        bulk loader, fast); ``blank`` the statements with one, as terms (every load renames blank
-        nodes, so these are written as terms, keeping graph and live copy the same node).
+        bulk loader, fast); ``blank`` the statements with one, as terms. Every load renames blank
+        nodes, consistently within one document: so the blank-node statements are loaded as ONE
+        N-Quads document that holds each of them twice, for the graph and for the live data, which
+        keeps graph and live copy the same node (writing them as Python terms cost more than the
+        loads of the whole batch: 2 s of 24 s for a million triples).
 
         A single ``extend`` of a million triples (graph + live copy) takes minutes: RocksDB
         transactions grow superlinearly. So the graph is catalogued as staging (one atomic write)
@@ -330,10 +373,15 @@ class EmbeddedStore:
 
         - ``exclusive=False``: by ``activate``, one atomic update; readers never see half of it.
         - ``exclusive=True``, only for a process that holds the store alone with no concurrent
-          readers (the command line): the graph is marked ``Activating``, its triples are bulk loaded
-          into the live graph, and one final update marks it live (and retires ``retire``). If the
-          process dies in between, the next ``open`` removes what reached the live data — so the
-          store is, to anyone who can open it, exactly as before or exactly as after.
+          readers (the command line): the graph is marked ``Activating``; one load then writes the
+          blank-node statements to both graphs and the others to the live graph; one final update
+          marks it live (and retires ``retire``). If the process dies in between, the next ``open``
+          removes from the live data what the graph holds — so the store is, to anyone who can open
+          it, exactly as before or exactly as after. That needs every live copy to have its graph
+          copy: the ground statements reached the graph before, and the loader ingests each batch
+          of quads atomically (all its index files in one RocksDB ingestion; batches of 1,000,000
+          quads), with each blank-node statement's two copies adjacent from the document's start,
+          so no batch holds one copy without the other.
 
         Returns the number of distinct triples in the graph (``triple_count`` when the caller knows it).
         """
@@ -341,26 +389,27 @@ class EmbeddedStore:
             raise UsageError(f"the graph {graph} exists already")
         node = ox.NamedNode(graph)
         retired = list(retire)
-        spo = [_spo(t) for t in blank]
         catalog = [*self._catalog_quads(node, role, STATUS_STAGING, label), *extra_quads]
         self._write(lambda: self.raw.extend(catalog))
-        self._bulk_copy(ntriples, spo, node)
+        blank_lines = _blank_ntriples(blank)
         if not exclusive:
+            self._bulk_copy(_joined(ntriples, blank_lines), node)
             self.activate(graph, retire=retired, retire_status=retire_status)
         else:
+            self._bulk_copy(ntriples, node)
             self._write(lambda: self.raw.update(self._set_status_update(graph, STATUS_ACTIVATING)))
-            self._bulk_copy(ntriples, spo, _LIVE)
+            self._bulk_copy(_joined(_paired(blank_lines, node, _LIVE), ntriples), _LIVE, quads=True)
             # Live first, then retire: a triple the old version shares with the new one stays live.
             parts = [self._set_status_update(graph, STATUS_LIVE)]
             parts += [self._retire_update(g, retire_status) for g in retired]
             self._write(lambda: self.raw.update(";\n".join(parts)))
         return triple_count if triple_count is not None else self.triple_count(graph)
 
-    def _bulk_copy(self, ntriples: bytes, blank: list[tuple[Any, Any, Any]], graph: ox.NamedNode) -> None:
-        if ntriples:
-            self._write(lambda: self.raw.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=graph))
-        if blank:
-            self._write(lambda: self.raw.bulk_extend([ox.Quad(s, p, o, graph) for s, p, o in blank]))
+    def _bulk_copy(self, data: bytes, graph: ox.NamedNode, *, quads: bool = False) -> None:
+        """One bulk load: N-Triples into ``graph``; or N-Quads whose lines without a graph go there."""
+        if data:
+            fmt = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
+            self._write(lambda: self.raw.bulk_load(data, fmt, to_graph=graph))
 
     def replace_from_staged(self, graph: str, staged: str, *, extra_update: str = "") -> None:
         """In ONE atomic update: give ``graph`` the content of the staged graph ``staged`` (then dropped).
@@ -452,7 +501,7 @@ class EmbeddedStore:
         try:
             operation()
         except OSError as error:
-            raise StoreError(f"the store could not be written (nothing was changed): {error}") from None
+            raise write_error(error) from None
         finally:
             self._live_cache = None
         for callback in list(self.on_commit):
@@ -524,3 +573,106 @@ class EmbeddedStore:
             shutil.rmtree(database)
         target.mkdir(parents=True, exist_ok=True)
         shutil.copytree(source, database)
+
+    # -- the store interface the import pipeline, history and CLI use (RemoteStore has the same) ------
+    # These replace direct use of ``self.raw`` (pyoxigraph) outside the store, so the same code runs
+    # on a remote store. Here each is a thin layer over pyoxigraph's index lookups: as fast as before.
+
+    def quads_for_pattern(
+        self, subject: Any = None, predicate: Any = None, object: Any = None, graph_name: Any = None
+    ) -> Iterator[ox.Quad]:
+        """Quads matching a pattern (``None`` matches anything), as pyoxigraph's ``quads_for_pattern``."""
+        if isinstance(graph_name, str):
+            graph_name = ox.NamedNode(graph_name)
+        return self.raw.quads_for_pattern(subject, predicate, object, graph_name)
+
+    def graph_names(self, prefix: str = "") -> list[str]:
+        """The IRIs of the named graphs that hold triples and start with ``prefix``, sorted."""
+        return sorted(
+            g.value for g in self.raw.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
+        )
+
+    def has_triples(self, graph: str) -> bool:
+        """Whether ``graph`` holds any triple (catalogued or not, e.g. the shapes graph)."""
+        return any(True for _ in self.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def query_with_prefixes(
+        self, sparql: str, prefixes: dict[str, str], *, named_graphs: list[str] | None = None
+    ) -> Any:
+        """A user's query over the live data, with default prefixes (a ``dp:`` need not be declared).
+
+        pyoxigraph takes the prefixes as a parameter, so parse errors keep the user's line numbers.
+        """
+        names = named_graphs if named_graphs is not None else self.live_graphs()
+        return self.raw.query(
+            sparql, prefixes=prefixes, default_graph=[_LIVE], named_graphs=[ox.NamedNode(g) for g in names]
+        )
+
+    def _kept_filter(self, exclude: Sequence[str]) -> Callable[[ox.Quad], bool] | None:
+        """For reading the live data as it will be once ``exclude`` leave it: a triple stays when
+        a live graph other than those asserts it (None: nothing is excluded, keep everything)."""
+        if not exclude:
+            return None
+        gone = {ox.NamedNode(g) for g in exclude}
+        kept = {ox.NamedNode(g) for g in self.live_graphs()} - gone
+
+        def keep(quad: ox.Quad) -> bool:
+            graphs = {q.graph_name for q in self.raw.quads_for_pattern(quad.subject, quad.predicate, quad.object)}
+            return not (graphs & gone) or bool(graphs & kept)
+
+        return keep
+
+    def live_matches(
+        self,
+        patterns: Sequence[tuple[Any, Any, Any]],
+        *,
+        follow: Sequence[ox.NamedNode] = (),
+        exclude: Sequence[str] = (),
+    ) -> dict[tuple[Any, Any, Any], list[tuple[ox.Triple, list[ox.Triple]]]]:
+        """Each pattern's live matches, each with the statements whose predicate is in ``follow``
+        about the match's subject (which may be a blank node: a follow-up lookup by the caller could
+        not name it on a remote store). ``exclude``: read the live data as if those graphs had left it.
+        """
+        keep = self._kept_filter(exclude)
+        out: dict[tuple[Any, Any, Any], list[tuple[ox.Triple, list[ox.Triple]]]] = {}
+        for pattern in patterns:
+            found: list[tuple[ox.Triple, list[ox.Triple]]] = []
+            for quad in self.raw.quads_for_pattern(pattern[0], pattern[1], pattern[2], _LIVE):
+                if keep is not None and not keep(quad):
+                    continue
+                extra = [
+                    ox.Triple(q.subject, q.predicate, q.object)
+                    for predicate in follow
+                    for q in self.raw.quads_for_pattern(quad.subject, predicate, None, _LIVE)
+                    if keep is None or keep(q)
+                ]
+                found.append((ox.Triple(quad.subject, quad.predicate, quad.object), extra))
+            out[pattern] = found
+        return out
+
+    def live_descriptions(
+        self, nodes: Sequence[ox.NamedNode], *, depth: int, exclude: Sequence[str] = ()
+    ) -> dict[ox.NamedNode, list[ox.Triple]]:
+        """Every live statement about each node, and about the blank nodes reached from it through
+        at most ``depth`` blank nodes (a blank node's statements are part of what it describes)."""
+        keep = self._kept_filter(exclude)
+        out: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for node in nodes:
+            triples: list[ox.Triple] = []
+            seen: set[Any] = set()
+            frontier: list[Any] = [node]
+            for level in range(depth + 1):
+                following: list[Any] = []
+                for subject in frontier:
+                    if subject in seen:
+                        continue
+                    seen.add(subject)
+                    for quad in self.raw.quads_for_pattern(subject, None, None, _LIVE):
+                        if keep is not None and not keep(quad):
+                            continue
+                        triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+                        if isinstance(quad.object, ox.BlankNode) and level < depth:
+                            following.append(quad.object)
+                frontier = following
+            out[node] = triples
+        return out

@@ -77,6 +77,9 @@ _KEYWORD = re.compile(
 )
 _LIMIT_OFFSET = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
 _ORDER_BY = re.compile(r"\}\s*ORDER\s+BY\b[^{}]*$", re.IGNORECASE)
+# Keyset paging: the variable holding each row's key, and the separator between its parts.
+_KEY_VARIABLE = "?_defport_page_key"
+_KEY_SEPARATOR = '" | "'
 _PROJECTION = re.compile(
     r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE\b|\{|FROM\b)", re.IGNORECASE | re.DOTALL
 )
@@ -100,6 +103,46 @@ def _has_blank(spo: tuple[Any, Any, Any]) -> bool:
 def _blank(term: Any) -> str:
     # Servers name blank nodes as they like (Virtuoso: "nodeID://b1"); N-Triples/SPARQL labels are narrower.
     return "_:" + re.sub(r"[^A-Za-z0-9_]", "_", term.value) if isinstance(term, ox.BlankNode) else str(term)
+
+
+def _by_graph(quads: Sequence[ox.Quad]) -> str:
+    """Quads as ``GRAPH <g> { ... }`` blocks, one per graph: Virtuoso 7.2 fails (SR002) on a
+    template that repeats a GRAPH block for the same graph."""
+    blocks: dict[str, list[str]] = {}
+    for q in quads:
+        blocks.setdefault(q.graph_name.value, []).append(f"{_blank(q.subject)} {q.predicate} {_blank(q.object)} .")
+    return " ".join(f"GRAPH <{g}> {{ {' '.join(lines)} }}" for g, lines in blocks.items())
+
+
+def _blank_groups(statements: Sequence[Any], size: int) -> list[list[Any]]:
+    """Statements with blank nodes packed into requests of about ``size``, never splitting a set of
+    connected blank nodes (one such set larger than ``size`` gets a request of its own)."""
+    parent: dict[Any, Any] = {}
+
+    def root(node: Any) -> Any:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for st in statements:
+        s, o = (st.subject, st.object) if isinstance(st, ox.Quad | ox.Triple) else (st[0], st[2])
+        if isinstance(s, ox.BlankNode) and isinstance(o, ox.BlankNode):
+            parent[root(s)] = root(o)
+    components: dict[Any, list[Any]] = {}
+    for st in statements:
+        s, o = (st.subject, st.object) if isinstance(st, ox.Quad | ox.Triple) else (st[0], st[2])
+        components.setdefault(root(s if isinstance(s, ox.BlankNode) else o), []).append(st)
+    groups: list[list[Any]] = []
+    current: list[Any] = []
+    for component in components.values():
+        if current and len(current) + len(component) > size:
+            groups.append(current)
+            current = []
+        current.extend(component)
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -441,18 +484,106 @@ class RemoteStore:
         return self._paged_select(sparql, dataset)
 
     def _paged_select(self, sparql: str, dataset: dict[str, Any]) -> Any:
-        """Read a SELECT in pages of ``page_size`` rows, in a fixed order, and return one result.
+        """Read a SELECT in pages of ``page_size`` rows and return one result (keyset paging).
 
-        Pages are ``SELECT * { { original ORDER BY its variables } } LIMIT n OFFSET k``: the sort
-        sits in a sub-select because Virtuoso refuses a sorted ``LIMIT``+``OFFSET`` beyond its
-        row cap but slices a sorted sub-select freely. Each page is re-serialised as SPARQL TSV by
-        pyoxigraph (in Rust) and the pages are parsed back as one QuerySolutions.
+        Each page is ``SELECT vars ?k { { the query } BIND (key AS ?k) FILTER (?k > last) }
+        ORDER BY ?k vars LIMIT n``, where the key is the concatenation of ``STR()`` of the
+        projected variables (``""`` for an unbound variable or a blank node, whose ``STR`` is an
+        error): always a plain string, so ``>`` and ``ORDER BY`` agree on every server, whatever
+        mix of IRIs, literals and blank nodes the rows hold. A page never splits the rows of one key:
+        a full page gives back its last key's rows, which the next page reads again in full (a key
+        with more rows than a page is read on its own, sliced with OFFSET). The server evaluates the
+        query once per page but never skips rows with OFFSET over a sort, so a read of n rows costs
+        n/page evaluations instead of the (n/page)² sort-and-skip of LIMIT/OFFSET paging.
+
+        A query with its own ORDER BY (whose order the caller wants) or its own FROM (which cannot
+        be nested) is read with LIMIT/OFFSET instead. Pages are re-serialised as SPARQL TSV by
+        pyoxigraph (in Rust) and parsed back as one QuerySolutions.
         """
         started = time.monotonic()
         text = sparql.rstrip()
         variables = _projected(text)
         if variables is None:  # SELECT *: ask the server for the variables first
             variables = [v.value for v in self._select_json(text + "\nLIMIT 0", **dataset).variables]
+        prologue, body = _split_prologue(text)
+        if not variables or _ORDER_BY.search(text) or re.search(r"\bFROM\b", _strip_comments(body), re.IGNORECASE):
+            chunks = self._offset_pages(text, variables, dataset, started)
+        else:
+            chunks = self._keyset_pages(prologue, body, variables, dataset, started)
+        self.last_fetch_seconds = time.monotonic() - started
+        return ox.parse_query_results(b"".join(chunks), format=ox.QueryResultsFormat.TSV)
+
+    def _progress(self, rows: int, started: float) -> None:
+        if self.progress:
+            print(f"\rfetched {rows:,} rows ({time.monotonic() - started:.1f}s)", end="", file=sys.stderr)
+
+    def _keyset_pages(
+        self, prologue: str, body: str, variables: list[str], dataset: dict[str, Any], started: float
+    ) -> list[bytes]:
+        """The TSV header, then the rows of every page (see ``_paged_select``)."""
+        names = " ".join(f"?{v}" for v in variables)
+        key = _KEY_VARIABLE
+        while key[1:] in variables:
+            key += "_"
+        parts = [f'COALESCE(STR(?{v}), "")' for v in variables]
+        expression = parts[0] if len(parts) == 1 else "CONCAT(" + f", {_KEY_SEPARATOR}, ".join(parts) + ")"
+
+        def page(condition: str, tail: str) -> list[bytes]:
+            query = (
+                f"{prologue}\nSELECT {names} {key} WHERE {{ {{\n{body}\n}} BIND ({expression} AS {key}) "
+                f"{condition} }} {tail}"
+            )
+            data = self._select_json(query, **dataset).serialize(format=ox.QueryResultsFormat.TSV)
+            lines = data.split(b"\n")
+            return [line for line in lines[1:] if line]
+
+        header = ("\t".join(f"?{v}" for v in variables) + "\n").encode()
+        chunks = [header]
+        total = 0
+        last: bytes | None = None
+        order = f"ORDER BY {key} {names}"
+        while True:
+            condition = f"FILTER ({key} > {last.decode()})" if last is not None else ""
+            rows = page(condition, f"{order} LIMIT {self.page_size}")
+            keys = [row.rsplit(b"\t", 1)[-1] for row in rows]
+            if len(rows) < self.page_size:
+                kept = rows
+            else:
+                # The last key's rows may go on past this page: keep them for the next one.
+                cut = len(rows) - 1
+                while cut > 0 and keys[cut - 1] == keys[-1]:
+                    cut -= 1
+                if cut == 0:  # one key fills the page: read all its rows with OFFSET
+                    kept = self._one_key(page, key, keys[-1], names)
+                    cut = len(rows)
+                else:
+                    kept = rows[:cut]
+                last = keys[cut - 1]
+            chunks.append(b"".join(row.rsplit(b"\t", 1)[0] + b"\n" for row in kept))
+            total += len(kept)
+            if len(rows) < self.page_size:
+                break
+            self._progress(total, started)
+        if self.progress and total >= self.page_size:
+            print(file=sys.stderr)
+        return chunks
+
+    def _one_key(self, page: Callable[[str, str], list[bytes]], key: str, value: bytes, names: str) -> list[bytes]:
+        """Every row whose key is ``value`` (more than a page of them), in slices."""
+        rows: list[bytes] = []
+        while True:
+            batch = page(
+                f"FILTER ({key} = {value.decode()})", f"ORDER BY {names} LIMIT {self.page_size} OFFSET {len(rows)}"
+            )
+            rows += batch
+            if len(batch) < self.page_size:
+                return rows
+
+    def _offset_pages(self, text: str, variables: list[str], dataset: dict[str, Any], started: float) -> list[bytes]:
+        """Pages as ``SELECT vars { { query ORDER BY … } } LIMIT n OFFSET k``: the sort sits in a
+        sub-select because Virtuoso refuses a sorted ``LIMIT``+``OFFSET`` beyond its row cap but
+        slices a sorted sub-select freely. Each page re-sorts and skips: for queries with their
+        own ORDER BY or FROM only."""
         if not _ORDER_BY.search(text) and variables:
             text += "\nORDER BY " + " ".join(f"?{v}" for v in variables)
         # The outer projection names the variables in their order: callers read columns by position.
@@ -475,14 +606,12 @@ class RemoteStore:
                 rows = data.count(b"\n") - 1
                 chunks.append(data[data.index(b"\n") + 1 :])
                 total += rows
-                if self.progress:
-                    print(f"\rfetched {total} rows ({time.monotonic() - started:.1f}s)", end="", file=sys.stderr)
+                self._progress(total, started)
                 if rows < self.page_size:
                     break
             if self.progress:
                 print(file=sys.stderr)
-        self.last_fetch_seconds = time.monotonic() - started
-        return ox.parse_query_results(b"".join(chunks), format=ox.QueryResultsFormat.TSV)
+        return chunks
 
     def select(self, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of Python values; keyword arguments are bound, not pasted."""
@@ -494,20 +623,11 @@ class RemoteStore:
         return bool(self.query(bind_values(sparql, bindings)))
 
     def graph_quads(self, graph: str) -> Iterator[ox.Quad]:
+        """Every triple of one named graph, read in pages (keyset paging, as a SELECT)."""
         node = ox.NamedNode(graph)
-        offset = 0
-        while True:
-            page = self._construct(
-                "CONSTRUCT { ?s ?p ?o } WHERE { { SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o } }"
-                f" LIMIT {self.page_size} OFFSET {offset}",
-                default_graph=[graph],
-                named_graphs=[],
-            )
-            for t in page:
-                yield ox.Quad(t.subject, t.predicate, t.object, node)
-            if len(page) < self.page_size:
-                return
-            offset += self.page_size
+        rows = self.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", default_graph=[graph], named_graphs=[])
+        for row in rows:
+            yield ox.Quad(row[0], row[1], row[2], node)
 
     def triple_count(self, graph: str = LIVE_GRAPH) -> int:
         rows = self._select_json("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[graph], named_graphs=[])
@@ -557,8 +677,10 @@ class RemoteStore:
     def _upload(self, graph: str, spo: Sequence[tuple[Any, Any, Any]]) -> None:
         """Put triples into ``graph`` in chunks (never live: the graph is catalogued as staging).
 
-        Triples with blank nodes go in ONE request (a blank node label only means the same node
-        within one request), as an INSERT template (Virtuoso refuses blank nodes in INSERT DATA).
+        Triples with blank nodes go as INSERT templates (Virtuoso refuses blank nodes in INSERT
+        DATA), all statements about connected blank nodes in one request (a blank node label only
+        means the same node within one request): Virtuoso compiles a template of more than a few
+        hundred triples into too much SQL and refuses it.
         """
         plain = [t for t in spo if not _has_blank(t)]
         blank = [t for t in spo if _has_blank(t)]
@@ -570,8 +692,8 @@ class RemoteStore:
             for chunk in _chunks(plain, self.chunk_size):
                 triples = "\n".join(f"{s} {p} {o} ." for s, p, o in chunk)
                 self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}\n}} }}", "upload")
-        if blank:
-            triples = "\n".join(f"{_blank(s)} {p} {_blank(o)} ." for s, p, o in blank)
+        for group in _blank_groups(blank, self.chunk_size // 4 or 1):
+            triples = "\n".join(f"{_blank(s)} {p} {_blank(o)} ." for s, p, o in group)
             self._update(f"INSERT {{ GRAPH <{graph}> {{\n{triples}\n}} }} WHERE {{}}", "upload")
 
     def _graph_store_post(self, graph: str, body: bytes) -> None:
@@ -775,15 +897,15 @@ class RemoteStore:
             raise
 
     def _insert_extras(self, extras: Sequence[ox.Quad]) -> None:
-        if any(_has_blank((q.subject, q.predicate, q.object)) for q in extras):
-            body = " ".join(
-                f"GRAPH <{q.graph_name.value}> {{ {_blank(q.subject)} {q.predicate} {_blank(q.object)} }}"
-                for q in extras
-            )
-            self._update(f"INSERT {{ {body} }} WHERE {{}}", "write")
-        else:
-            body = " ".join(f"GRAPH <{q.graph_name.value}> {{ {q.subject} {q.predicate} {q.object} }}" for q in extras)
-            self._update(f"INSERT DATA {{ {body} }}", "write")
+        """Write quads in as few requests as the server takes: one when they fit (``chunk``);
+        otherwise ground statements in chunks, and statements with blank nodes in chunks that keep
+        every blank node's statements together (a label names the same node only within a request)."""
+        ground = [q for q in extras if not _has_blank((q.subject, q.predicate, q.object))]
+        blank = [q for q in extras if _has_blank((q.subject, q.predicate, q.object))]
+        for chunk in _chunks(ground, self.chunk_size):
+            self._update(f"INSERT DATA {{ {_by_graph(chunk)} }}", "write")
+        for group in _blank_groups(blank, self.chunk_size // 4 or 1):
+            self._update(f"INSERT {{ {_by_graph(group)} }} WHERE {{}}", "write")
 
     def _abandon(self, graph: str) -> None:
         """After a failed write: remove the staging graph if we still can (else cleanup_staging will)."""
@@ -927,6 +1049,215 @@ class RemoteStore:
         rows = self._select_json(sparql, default_graph=None, named_graphs=None)
         return int(next(iter(rows))["n"].value)
 
+    # -- the store interface the import pipeline, history and CLI use (EmbeddedStore has the same) ---
+
+    @property
+    def raw(self) -> RemoteRaw:
+        """A pyoxigraph-Store-shaped view, for modules that still read ``store.raw`` (the /sparql
+        engine, keys, audit, export): they run unchanged here, one request per call."""
+        return RemoteRaw(self)
+
+    def quads_for_pattern(
+        self, subject: Any = None, predicate: Any = None, object: Any = None, graph_name: Any = None
+    ) -> Iterator[ox.Quad]:
+        """Quads matching a pattern (``None`` matches anything), as pyoxigraph's ``quads_for_pattern``.
+
+        Blank nodes cannot be named in a query to a server (a blank node in SPARQL is a variable), so
+        a pattern may not contain one: ``live_matches`` and ``live_descriptions`` follow blank nodes.
+        """
+        graph = graph_name.value if isinstance(graph_name, ox.NamedNode) else graph_name
+        if graph is not None and not isinstance(graph, str):
+            raise StoreError(f"internal: a remote store has no graph {graph_name!r} to read (only named graphs)")
+        terms = {"s": subject, "p": predicate, "o": object}
+        for name, term in terms.items():
+            if isinstance(term, ox.BlankNode):
+                raise StoreError(f"internal: a blank node ({name} {term}) cannot be looked up on a remote store")
+        if graph is not None and subject is predicate is object is None:
+            yield from self.graph_quads(graph)
+            return
+        pattern = " ".join(str(t) if t is not None else f"?{n}" for n, t in terms.items())
+        variables = [n for n, t in terms.items() if t is None]
+        if graph is None:
+            variables.insert(0, "g")
+            pattern = f"GRAPH ?g {{ {pattern} }}"
+        dataset: dict[str, Any] = (
+            {"use_query_dataset": True} if graph is None else {"default_graph": [graph], "named_graphs": []}
+        )
+        if not variables:
+            if self._select_json(f"ASK {{ {pattern} }}", default_graph=[graph], named_graphs=[]):
+                yield ox.Quad(subject, predicate, object, ox.NamedNode(graph))
+            return
+        rows = self.query(f"SELECT {' '.join('?' + v for v in variables)} WHERE {{ {pattern} }}", **dataset)
+        for row in rows:
+            g = row["g"] if graph is None else ox.NamedNode(graph)
+            s, p, o = (t if t is not None else row[n] for n, t in terms.items())
+            yield ox.Quad(s, p, o, g)
+
+    def graph_names(self, prefix: str = "") -> list[str]:
+        """The IRIs of the named graphs that hold triples and start with ``prefix``, sorted."""
+        rows = self.query(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), {ox.Literal(prefix)})) }}",
+            use_query_dataset=True,
+        )
+        return sorted(row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
+
+    def has_triples(self, graph: str) -> bool:
+        """Whether ``graph`` holds any triple (catalogued or not, e.g. the shapes graph)."""
+        return bool(self._select_json("ASK { ?s ?p ?o }", default_graph=[graph], named_graphs=[]))
+
+    def query_with_prefixes(
+        self, sparql: str, prefixes: dict[str, str], *, named_graphs: list[str] | None = None
+    ) -> Any:
+        """A user's query over the live data, with default prefixes (a ``dp:`` need not be declared).
+
+        The server takes no prefixes parameter: the ones the query does not declare itself are
+        declared before it (a parse error's line number then counts those lines too).
+        """
+        return self.query(_with_prefixes(sparql, prefixes), named_graphs=named_graphs)
+
+    def _live_dataset(self, exclude: Sequence[str]) -> list[str]:
+        """The default graph for reading the live data as if ``exclude`` had left it: the other live
+        source graphs (their union; callers deduplicate), or the live graph itself."""
+        if not exclude:
+            return [LIVE_GRAPH]
+        gone = set(exclude)
+        return [g for g in self.live_graphs() if g not in gone] or ["urn:x-defport-kg:no-graph"]
+
+    def live_matches(
+        self,
+        patterns: Sequence[tuple[Any, Any, Any]],
+        *,
+        follow: Sequence[ox.NamedNode] = (),
+        exclude: Sequence[str] = (),
+    ) -> dict[tuple[Any, Any, Any], list[tuple[ox.Triple, list[ox.Triple]]]]:
+        """Each pattern's live matches, each with the statements whose predicate is in ``follow``
+        about the match's subject — in a few requests: patterns with the same bound positions go
+        together in a VALUES block (numbered, so each answer row finds its pattern)."""
+        graphs = self._live_dataset(exclude)
+        found: dict[tuple[Any, Any, Any], dict[ox.Triple, dict[ox.Triple, None]]] = {}
+        groups: dict[tuple[bool, ...], list[tuple[Any, Any, Any]]] = {}
+        for pattern in dict.fromkeys(patterns):
+            if any(isinstance(t, ox.BlankNode) for t in pattern) or all(t is None for t in pattern):
+                raise StoreError(f"internal: the pattern {pattern} cannot be looked up on a remote store")
+            found[pattern] = {}
+            groups.setdefault(tuple(t is not None for t in pattern), []).append(pattern)
+        # One OPTIONAL per followed predicate, each with its own variable: Virtuoso answers a
+        # variable predicate restricted by FILTER (?fp IN (...)) with literals instead of IRIs.
+        extra = " ".join(f"OPTIONAL {{ ?s {f} ?f{k} }}" for k, f in enumerate(follow))
+        columns = "".join(f" ?f{k}" for k in range(len(follow)))
+        for mask, group in groups.items():
+            bound = " ".join(f"?{n}" for n, b in zip("spo", mask, strict=True) if b)
+            for chunk in _chunks(group, _VALUES_CHUNK):
+                rows = " ".join(
+                    "(" + " ".join([str(i), *(str(t) for t in pattern if t is not None)]) + ")"
+                    for i, pattern in enumerate(chunk)
+                )
+                answer = self.query(
+                    f"SELECT ?i ?s ?p ?o{columns} WHERE {{ VALUES (?i {bound}) {{ {rows} }} ?s ?p ?o {extra} }}",
+                    default_graph=graphs,
+                    named_graphs=[],
+                )
+                for row in answer:
+                    pattern = chunk[int(row["i"].value)]
+                    # Bound positions keep the caller's own terms (a server may rewrite a literal's form).
+                    s, p, o = (t if t is not None else row[n] for t, n in zip(pattern, "spo", strict=True))
+                    followed = found[pattern].setdefault(ox.Triple(s, p, o), {})
+                    for k, predicate in enumerate(follow):
+                        if row[f"f{k}"] is not None:
+                            followed[ox.Triple(s, predicate, row[f"f{k}"])] = None
+        return {p: [(t, list(f)) for t, f in matches.items()] for p, matches in found.items()}
+
+    def live_descriptions(
+        self, nodes: Sequence[ox.NamedNode], *, depth: int, exclude: Sequence[str] = ()
+    ) -> dict[ox.NamedNode, list[ox.Triple]]:
+        """Every live statement about each node, and about the blank nodes reached from it through
+        at most ``depth`` blank nodes — each path in one UNION branch, since a blank node found by
+        one request cannot be named in the next."""
+        graphs = self._live_dataset(exclude)
+        branches = []
+        for k in range(depth + 1):
+            chain = ["?root", *(f"?b{j}" for j in range(1, k + 1))]
+            steps = [f"{chain[j - 1]} ?h{j} {chain[j]} . FILTER (isBlank({chain[j]}))" for j in range(1, k + 1)]
+            branches.append("{ " + " ".join([*steps, f"{chain[k]} ?p ?o ."]) + " }")
+        blanks = [f"b{j}" for j in range(1, depth + 1)]
+        out: dict[ox.NamedNode, dict[ox.Triple, None]] = {node: {} for node in nodes}
+        for chunk in _chunks(list(out), _VALUES_CHUNK):
+            rows = " ".join(f"({i} {node})" for i, node in enumerate(chunk))
+            answer = self.query(
+                f"SELECT ?i {' '.join('?' + b for b in blanks)} ?p ?o WHERE {{ VALUES (?i ?root) {{ {rows} }}"
+                f" {' UNION '.join(branches)} }}",
+                default_graph=graphs,
+                named_graphs=[],
+            )
+            for row in answer:
+                node = chunk[int(row["i"].value)]
+                subject = next((row[b] for b in reversed(blanks) if row[b] is not None), node)
+                out[node][ox.Triple(subject, row["p"], row["o"])] = None
+        return {node: list(triples) for node, triples in out.items()}
+
+
+# Patterns per request of live_matches/live_descriptions: small enough for Virtuoso's SPARQL compiler.
+_VALUES_CHUNK = 200
+
+
+def _with_prefixes(sparql: str, prefixes: dict[str, str]) -> str:
+    """``sparql`` with PREFIX declarations for the ``prefixes`` it does not declare itself."""
+    declared = {m.lower() for m in re.findall(r"\bPREFIX\s+([\w.-]*):", sparql, re.IGNORECASE)}
+    lines = [f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items() if name.lower() not in declared]
+    return "\n".join([*lines, sparql]) if lines else sparql
+
+
+def _graph_iris(graphs: Any) -> list[str] | None:
+    if graphs is None:
+        return None
+    items = graphs if isinstance(graphs, list | tuple) else [graphs]
+    return [g.value if isinstance(g, ox.NamedNode) else str(g) for g in items]
+
+
+class RemoteRaw:
+    """The part of pyoxigraph's ``Store`` API that code outside the store reads (``store.raw``),
+    answered by the remote server. Results are pyoxigraph's own result types, so callers that check
+    ``isinstance(result, ox.QueryTriples)`` (the /sparql result writer) work unchanged."""
+
+    def __init__(self, store: RemoteStore) -> None:
+        self._store = store
+
+    def query(
+        self,
+        query: str,
+        *,
+        prefixes: dict[str, str] | None = None,
+        default_graph: Any = None,
+        named_graphs: Any = None,
+        substitutions: dict[Any, Any] | None = None,
+        **_: Any,
+    ) -> Any:
+        text = _with_prefixes(query, prefixes) if prefixes else query
+        defaults, named = _graph_iris(default_graph), _graph_iris(named_graphs)
+        if defaults is None and named is None:
+            result = self._store.query(text, substitutions, use_query_dataset=True)
+        else:
+            result = self._store.query(text, substitutions, default_graph=defaults, named_graphs=named or [])
+        if isinstance(result, RemoteTriples):
+            local = ox.Store()
+            local.extend(ox.Quad(t.subject, t.predicate, t.object) for t in result)
+            return local.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        return result
+
+    def quads_for_pattern(
+        self, subject: Any = None, predicate: Any = None, object: Any = None, graph_name: Any = None
+    ) -> Iterator[ox.Quad]:
+        return self._store.quads_for_pattern(subject, predicate, object, graph_name)
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return [ox.NamedNode(g) for g in self._store.graph_names()]
+
+    def dump(self, output: Any = None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *, from_graph: Any) -> Any:
+        """One graph serialised (read in pages), as pyoxigraph's ``dump(from_graph=...)``."""
+        graph = from_graph.value if isinstance(from_graph, ox.NamedNode) else str(from_graph)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in self._store.graph_quads(graph)]
+        return ox.serialize(triples, output, format=format)
+
 
 def _strip_comments(sparql: str) -> str:
     return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
@@ -979,4 +1310,4 @@ def _split_prologue(text: str) -> tuple[str, str]:
     return "\n".join(prologue), rest
 
 
-__all__ = ["SCHEMES", "RemoteStore", "RemoteTriples"]
+__all__ = ["SCHEMES", "RemoteRaw", "RemoteStore", "RemoteTriples"]

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,11 @@ from defport_kg.templates.columns import SHEETS_BY_NAME, Sheet, sheet_for
 from defport_kg.templates.problems import Problem, raise_problems
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# A sheet's declared size (its <dimension>, or one cell at XFD1048576) is not trusted: rows are read
+# only this wide (no template has a tenth as many columns; a column further right is not read) and
+# only as far as Excel's own last row.
+MAX_COLUMNS = 256
+MAX_SHEET_ROWS = 1_048_576
 # Sheets of a workbook that are not data: the template's own help sheet.
 IGNORED_SHEETS = {"readme", "help", "about", "leesmij", "uitleg"}
 
@@ -208,14 +214,29 @@ def check_xlsx_archive(data: bytes, source: str, *, max_uncompressed: int, max_r
         if "[Content_Types].xml" not in archive.namelist():
             raise InputError("not an XLSX workbook (no [Content_Types].xml): save it as .xlsx", source=source)
         for entry in entries:
-            if entry.filename.endswith((".xml", ".rels", ".vml")):
-                with archive.open(entry) as part:
-                    head = part.read(min(entry.file_size, 4096))
-                if _DOCTYPE.search(head):
-                    raise UnsafeInputError(
-                        f"part {entry.filename} declares a DOCTYPE or ENTITY (entity expansion is unsafe): refused",
-                        source=source,
-                    )
+            # The whole part, not its head: comments or whitespace may put a DOCTYPE anywhere in the
+            # prolog (a billion-laughs sheet after 8 KB of comment). Parts are bounded by the size
+            # check above; read in chunks that overlap by the longest match, ``<!`` + spaces + ENTITY.
+            if entry.filename.endswith((".xml", ".rels", ".vml")) and _declares_doctype(archive, entry, source):
+                raise UnsafeInputError(
+                    f"part {entry.filename} declares a DOCTYPE or ENTITY (entity expansion is unsafe): refused",
+                    source=source,
+                )
+
+
+def _declares_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, source: str) -> bool:
+    """Whether a part holds ``<!DOCTYPE`` or ``<!ENTITY`` anywhere. Unpacking stops at the part's declared
+    size (zipfile checks it, and the CRC), so a part whose headers lie about its size is refused here."""
+    overlap = b""
+    try:
+        with archive.open(entry) as part:
+            while chunk := part.read(1 << 20):
+                if _DOCTYPE.search(overlap + chunk):
+                    return True
+                overlap = chunk[-4096:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        raise InputError(f"not a readable XLSX workbook: part {entry.filename}: {error}", source=source) from None
+    return False
 
 
 def read_xlsx(
@@ -233,9 +254,11 @@ def read_xlsx(
     sheets: list[RawSheet] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    where = file_label  # how far reading got, for the error a damaged sheet raises
     try:
         for worksheet in workbook.worksheets:
             title = worksheet.title
+            where = f"{file_label}!{title}"
             sheet = sheet_for(title)
             if sheet is None:
                 if title.strip().lower() in IGNORED_SHEETS:
@@ -254,8 +277,16 @@ def read_xlsx(
             raw = RawSheet(sheet, source, label)
             records: list[tuple[int, list[Any], list[bool]]] = []
             header: list[str] | None = None
-            for number, row in enumerate(worksheet.iter_rows(), start=1):
+            gap: Any = None  # openpyxl yields the same tuple for every missing row: skipped at once
+            rows = worksheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_SHEET_ROWS)
+            for number, row in enumerate(rows, start=1):
+                if row is gap:
+                    continue
+                where = f"{label}, after row {number - 1}"
                 values = [getattr(cell, "value", None) for cell in row]
+                if header is not None and all(v is None for v in values):
+                    gap = row
+                    continue
                 formulas = [getattr(cell, "data_type", None) == "f" for cell in row]
                 if header is None:
                     header = [_cell_text(v) for v in values]
@@ -272,6 +303,12 @@ def read_xlsx(
             if not problems:
                 _build_rows(raw, records, mapping, max_rows)
             sheets.append(raw)
+    except InputError:
+        raise
+    except Exception as error:  # openpyxl parses a sheet's XML as it is read: a damaged one fails here
+        raise InputError(
+            f"not a readable XLSX workbook: {where}: {type(error).__name__}: {error}", source=source
+        ) from None
     finally:
         workbook.close()
     raise_problems(problems)

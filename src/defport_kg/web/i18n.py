@@ -25,11 +25,69 @@ STRINGS: dict[str, dict[str, str]] = {
     "language": {"en": "Language", "nl": "Taal"},
     "api_description": {"en": "API description (OpenAPI)", "nl": "API-beschrijving (OpenAPI)"},
     "third_party": {"en": "Third-party software", "nl": "Software van derden"},
-    "reads_need_key": {
-        "en": "This service requires an API key for reading. Pages show no data; the query editor and the "
-        "analyses use the key entered on the Imports page.",
-        "nl": "Deze dienst vraagt ook voor lezen een API-sleutel. Pagina's tonen geen gegevens; de query-editor en "
-        "de analyses gebruiken de sleutel die u op de pagina Imports invoert.",
+    "needs_role": {
+        "en": "This page needs a key with role {role} or above; you are signed in as {name} ({have}). Sign in "
+        "with another key to see its data.",
+        "nl": "Deze pagina vraagt een sleutel met rol {role} of hoger; u bent aangemeld als {name} ({have}). Meld u "
+        "aan met een andere sleutel om de gegevens te zien.",
+    },
+    # signing in
+    "sign_in": {"en": "Sign in", "nl": "Aanmelden"},
+    "sign_out": {"en": "Sign out", "nl": "Afmelden"},
+    "signed_in_as": {"en": "Signed in as {name} ({role})", "nl": "Aangemeld als {name} ({role})"},
+    "marking_banner": {
+        "en": "Marking: {marking} · what clearance {clearance} may see",
+        "nl": "Rubricering: {marking} · wat machtiging {clearance} mag zien",
+    },
+    "role_reader": {"en": "reader", "nl": "lezer"},
+    "role_analyst": {"en": "analyst", "nl": "analist"},
+    "role_steward": {"en": "steward", "nl": "gegevensbeheerder"},
+    "role_admin": {"en": "administrator", "nl": "beheerder"},
+    "login_title": {"en": "Sign in with an API key", "nl": "Aanmelden met een API-sleutel"},
+    "login_intro": {
+        "en": "Paste the API key you were given (it starts with dpk_) once. Every page and analysis then acts as "
+        "that key: you see what its role allows.",
+        "nl": "Plak eenmalig de API-sleutel die u hebt gekregen (die begint met dpk_). Elke pagina en analyse werkt "
+        "daarna als die sleutel: u ziet wat de rol ervan toestaat.",
+    },
+    "login_note": {
+        "en": "The key is kept in a cookie for this browser session only: no script can read it, no other site can "
+        "send it, and it is gone when you sign out or close the browser.",
+        "nl": "De sleutel wordt alleen voor deze browsersessie in een cookie bewaard: geen script kan hem lezen, geen "
+        "andere site kan hem meesturen, en hij verdwijnt als u zich afmeldt of de browser sluit.",
+    },
+    "login_current": {
+        "en": "You are signed in as {name} ({role}). Sign in below with another key, or sign out at the top.",
+        "nl": "U bent aangemeld als {name} ({role}). Meld u hieronder aan met een andere sleutel, of meld u bovenaan "
+        "af.",
+    },
+    "login_needed": {
+        "en": "This service needs an API key for reading: sign in to continue.",
+        "nl": "Deze dienst vraagt ook voor lezen een API-sleutel: meld u aan om verder te gaan.",
+    },
+    "login_expired": {
+        "en": "Your sign-in is no longer valid (the key was revoked or is unknown): sign in again.",
+        "nl": "Uw aanmelding is niet meer geldig (de sleutel is ingetrokken of onbekend): meld u opnieuw aan.",
+    },
+    "login_signed_out": {"en": "You are signed out.", "nl": "U bent afgemeld."},
+    "login_empty": {"en": "Paste an API key first.", "nl": "Plak eerst een API-sleutel."},
+    "login_malformed": {
+        "en": "That is not an API key: a key looks like dpk_, 12 hexadecimal digits, _ and a secret of at least "
+        "20 characters. Nothing was signed in.",
+        "nl": "Dat is geen API-sleutel: een sleutel ziet eruit als dpk_, 12 hexadecimale cijfers, _ en een geheim "
+        "van minstens 20 tekens. Er is niemand aangemeld.",
+    },
+    "login_refused": {
+        "en": "This key is not valid: it is unknown, revoked or mistyped. Nothing was signed in.",
+        "nl": "Deze sleutel is niet geldig: hij is onbekend, ingetrokken of verkeerd getypt. Er is niemand aangemeld.",
+    },
+    "login_cross_site": {
+        "en": "Refused: this sign-in or sign-out request did not come from this site's own pages.",
+        "nl": "Geweigerd: dit verzoek om aan of af te melden kwam niet van de pagina's van deze site zelf.",
+    },
+    "login_bad_form": {
+        "en": "Send the sign-in form of this page (a form of at most 8 KB).",
+        "nl": "Verstuur het aanmeldformulier van deze pagina (een formulier van hoogstens 8 KB).",
     },
     "not_available_yet": {
         "en": "Not available yet: this service does not offer this analysis (yet).",
@@ -40,8 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "error": {"en": "Error", "nl": "Fout"},
     "request_failed": {"en": "The request failed", "nl": "Het verzoek is mislukt"},
     "needs_key": {
-        "en": "This needs an API key: enter one on the Imports page.",
-        "nl": "Hiervoor is een API-sleutel nodig: voer die in op de pagina Imports.",
+        "en": "This needs an API key with the role for it: sign in (top right).",
+        "nl": "Hiervoor is een API-sleutel met de rol ervoor nodig: meld u aan (rechtsboven).",
     },
     "all": {"en": "all", "nl": "alle"},
     "show": {"en": "Show", "nl": "Toon"},
@@ -132,7 +190,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "thing_title": {"en": "Thing", "nl": "Ding"},
     "thing_not_found": {"en": "Not found", "nl": "Niet gevonden"},
     "thing_not_found_text": {
-        "en": "The live data says nothing about", "nl": "De actuele gegevens zeggen niets over",
+        "en": "The live data says nothing about",
+        "nl": "De actuele gegevens zeggen niets over",
     },
     "back_to_search": {"en": "Back to search", "nl": "Terug naar zoeken"},
     "breadcrumb": {"en": "You are here", "nl": "U bent hier"},
@@ -152,13 +211,16 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "finding_export_control": {"en": "Under export control", "nl": "Onder exportcontrole"},
     "finding_critical_raw_material": {
-        "en": "EU critical raw material", "nl": "Kritieke grondstof (EU)",
+        "en": "EU critical raw material",
+        "nl": "Kritieke grondstof (EU)",
     },
     "finding_data_gap": {
-        "en": "Data gap: neither suppliers nor components", "nl": "Gat in de gegevens: geen leveranciers of onderdelen",
+        "en": "Data gap: neither suppliers nor components",
+        "nl": "Gat in de gegevens: geen leveranciers of onderdelen",
     },
     "finding_stops_systems": {
-        "en": "Single point of failure of these systems", "nl": "Enkelvoudig faalpunt van deze systemen",
+        "en": "Single point of failure of these systems",
+        "nl": "Enkelvoudig faalpunt van deze systemen",
     },
     "finding_saved": {"en": "Saved findings", "nl": "Opgeslagen bevindingen"},
     "supply_relations": {"en": "Supply relations", "nl": "Leveringsrelaties"},
@@ -220,8 +282,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "spofs": {"en": "Single points of failure", "nl": "Enkelvoudige faalpunten"},
     "failure_pairs": {"en": "Failure pairs", "nl": "Faalparen"},
-    "incomplete": {"en": "The search stopped at its bound: the list may be incomplete.",
-                   "nl": "De zoektocht stopte bij zijn grens: de lijst kan onvolledig zijn."},
+    "incomplete": {
+        "en": "The search stopped at its bound: the list may be incomplete.",
+        "nl": "De zoektocht stopte bij zijn grens: de lijst kan onvolledig zijn.",
+    },
     "foreign_only_inputs": {"en": "Foreign-only inputs", "nl": "Alleen buitenlandse bronnen"},
     "export_controlled": {"en": "Export-controlled items", "nl": "Exportgecontroleerde artikelen"},
     "critical_raw_materials": {"en": "Critical raw materials", "nl": "Kritieke grondstoffen"},
@@ -239,7 +303,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "sovereignty": {"en": "Sovereignty", "nl": "Soevereiniteit"},
     "tree_as_table": {"en": "The supply tree as a table", "nl": "De toeleveringsboom als tabel"},
     "spof_ranking": {
-        "en": "Units that alone can stop a system", "nl": "Eenheden die alleen al een systeem kunnen stilleggen",
+        "en": "Units that alone can stop a system",
+        "nl": "Eenheden die alleen al een systeem kunnen stilleggen",
     },
     "systems_stopped": {"en": "Systems stopped", "nl": "Systemen stilgelegd"},
     "impact_title": {"en": "What if a unit fails?", "nl": "Wat als een eenheid uitvalt?"},
@@ -317,6 +382,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "api_key_set": {"en": "A key is set for this tab.", "nl": "Er is een sleutel ingesteld voor dit tabblad."},
     "api_key_unset": {"en": "No key set.", "nl": "Geen sleutel ingesteld."},
+    "imports_signed_in": {
+        "en": "Checks, commits and rollbacks use the key you signed in with: {name} ({role}).",
+        "nl": "Controles, vastleggingen en terugdraaiingen gebruiken de sleutel waarmee u bent aangemeld: {name} "
+        "({role}).",
+    },
+    "imports_sign_in_hint": {
+        "en": "Sign in with a steward key, or enter one for this browser tab only.",
+        "nl": "Meld u aan met een beheerderssleutel, of voer er een in voor alleen dit browsertabblad.",
+    },
     "upload": {"en": "Check and commit a file", "nl": "Bestand controleren en vastleggen"},
     "upload_file": {"en": "File", "nl": "Bestand"},
     "upload_formats": {
@@ -328,7 +402,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "discard": {"en": "Discard", "nl": "Verwerpen"},
     "choose_file": {"en": "Choose a file first.", "nl": "Kies eerst een bestand."},
     "report_conforms": {
-        "en": "The file conforms: it can be committed.", "nl": "Het bestand voldoet: het kan worden vastgelegd.",
+        "en": "The file conforms: it can be committed.",
+        "nl": "Het bestand voldoet: het kan worden vastgelegd.",
     },
     "report_violations": {
         "en": "The file has violations: nothing can be stored until they are fixed.",

@@ -80,9 +80,7 @@ def labels(store: Any, iris: Iterable[str], lang: str) -> dict[str, str]:
 
 def systems(store: Any, lang: str) -> list[dict[str, str]]:
     """Every ``dp:System`` (and instance of a subclass), sorted by label in ``lang``."""
-    rows = store.select(
-        SPARQL_PREFIX_BLOCK + "SELECT DISTINCT ?s WHERE { ?s a ?t . ?t rdfs:subClassOf* dp:System }"
-    )
+    rows = store.select(SPARQL_PREFIX_BLOCK + "SELECT DISTINCT ?s WHERE { ?s a ?t . ?t rdfs:subClassOf* dp:System }")
     iris = sorted({r["s"] for r in rows if not str(r["s"]).startswith("_:")})
     names = labels(store, iris, lang)
     return sorted(({"iri": i, "label": names[i]} for i in iris), key=lambda s: (s["label"].lower(), s["iri"]))
@@ -199,8 +197,9 @@ def thing(store: Any, network: SupplyNetwork, iri: str, lang: str) -> Thing | No
     )
     incoming = sorted(
         (
-            Statement(predicate=r["p"], predicate_label=names_of[r["p"]], value=r["s"], is_iri=True,
-                      label=names_of[r["s"]])
+            Statement(
+                predicate=r["p"], predicate_label=names_of[r["p"]], value=r["s"], is_iri=True, label=names_of[r["s"]]
+            )
             for r in incoming_raw
         ),
         key=lambda s: (s.predicate_label.lower(), s.label.lower()),
@@ -337,8 +336,7 @@ def _findings(store: Any, network: SupplyNetwork, result: Thing, lang: str) -> l
             findings.append({"kind": "stops_systems", "units": [{"iri": s, "label": names[s]} for s in stopped]})
     # Findings saved as data by analysis runs (dp:Finding nodes that mention the thing).
     rows = store.select(
-        SPARQL_PREFIX_BLOCK
-        + "SELECT DISTINCT ?f WHERE { ?f a dp:Finding ; ?p ?_s }",
+        SPARQL_PREFIX_BLOCK + "SELECT DISTINCT ?f WHERE { ?f a dp:Finding ; ?p ?_s }",
         _s=ox.NamedNode(iri),
     )
     if rows:
@@ -391,8 +389,13 @@ def supply_tree(
             flags.append("critical_raw_material")
         if not rels and not network.components.get(iri):
             flags.append("data_gap")
-        nodes[iri] = {"id": iri, "kind": "item", "flags": flags, "depth": level,
-                      "export_control": list(item.export_control) if item else []}
+        nodes[iri] = {
+            "id": iri,
+            "kind": "item",
+            "flags": flags,
+            "depth": level,
+            "export_control": list(item.export_control) if item else [],
+        }
         return True
 
     def add_org(iri: str, level: int) -> bool:
@@ -441,9 +444,7 @@ def supply_tree(
         "system": system,
         "label": names[system],
         "nodes": sorted(nodes.values(), key=lambda n: (n["depth"], n["label"].lower())),
-        "edges": [
-            {"source": s, "target": t, "kind": k, **data} for (s, t, k), data in edges.items()
-        ],
+        "edges": [{"source": s, "target": t, "kind": k, **data} for (s, t, k), data in edges.items()],
         "regimes": {x: names[x] for x in sorted(export_regimes)},
         "truncated": truncated,
         "limit": limit,

@@ -31,6 +31,8 @@ def test_an_admin_creates_lists_and_revokes_a_key(api: Api) -> None:
         "active": True,
         "revoked": None,
         "revoked_by": None,
+        "clearance": None,
+        "organisations": [],
     }
     # The new key works at once and is recognised with its role.
     assert api.client.get("/api/keys", headers={"Authorization": f"Bearer {token}"}).status_code == 403
@@ -178,3 +180,27 @@ def test_key_hashes_are_not_visible_through_sparql(tmp_path: Path) -> None:
         assert "argon2" not in graph_param.text
     finally:
         store.close()
+
+
+def test_an_admin_sets_a_keys_clearance_and_a_bad_level_is_named(api: Api) -> None:
+    created = api.client.post(
+        "/api/keys",
+        json={"name": "partner", "role": "reader", "clearance": "restricted", "organisations": ["dpid:org/partner-a"]},
+        headers=api.auth("admin"),
+    )
+    assert created.status_code == 201, created.text
+    key = created.json()["key"]
+    assert key["clearance"] == "restricted"
+    assert key["organisations"] == ["https://w3id.org/defport/id/org/partner-a"]
+    changed = api.client.put(
+        f"/api/keys/{key['id']}/clearance", json={"clearance": "public"}, headers=api.auth("admin")
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["clearance"] == "public" and changed.json()["organisations"] == []
+    bad = api.client.put(f"/api/keys/{key['id']}/clearance", json={"clearance": "cosmic"}, headers=api.auth("admin"))
+    assert bad.status_code == 400 and "cosmic" in bad.json()["detail"]
+    assert api.client.get(f"/api/keys/{key['id']}", headers=api.auth("admin")).json()["clearance"] == "public"
+    refused = api.client.put(
+        f"/api/keys/{key['id']}/clearance", json={"clearance": "public"}, headers=api.auth("steward")
+    )
+    assert refused.status_code == 403

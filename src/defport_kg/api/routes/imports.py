@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from defport_kg.api.deps import StewardKey
+from defport_kg.api import examples
+from defport_kg.api.deps import StewardKey, read_store
 from defport_kg.api.problems import problem
 from defport_kg.errors import InputTooLargeError, TemplateError, UnsupportedFormatError, UsageError
 from defport_kg.settings import Settings, get_settings
@@ -112,29 +113,50 @@ def _media_for(name: str, declared: str | None) -> str | None:
 
 
 def _run_import(store: Any, inputs: list[tuple[bytes, str, str | None]], *, template: str | None,
-                dry_run: bool, replace: str | None, user: str, settings: Settings) -> Any:
+                dry_run: bool, replace: str | None, user: str, settings: Settings, marking: Any = None,
+                request: Request | None = None) -> Any:
     from defport_kg.imports import import_sources, read_bytes
 
     sources = [
         read_bytes(data, name, media_type=media, template=template, settings=settings) for data, name, media in inputs
     ]
+    # Validated against what the importer may see (read_store): a violation must not tell of hidden data.
+    context = read_store(request) if request is not None else None
     # exclusive=False: the service has readers at every moment, so every commit is one transaction.
     return import_sources(store, sources, dry_run=dry_run, user=user, replace=replace, exclusive=False,
-                          settings=settings)
+                          settings=settings, marking=marking, context=context)
+
+
+def _marking(request: Request, level: str | None, releasable_to: list[str]) -> Any:
+    """The marking asked for, checked: a level of the scheme, and one the importer may see itself."""
+    from defport_kg.access import Marking
+    from defport_kg.namespaces import expand
+
+    access = request.app.state.access
+    if level is None and not releasable_to:
+        return None
+    marking = Marking(
+        access.scheme.level(level or access.default_import_marking), frozenset(expand(o) for o in releasable_to)
+    )
+    clearance = access.clearance_for(getattr(request.state, "api_key", None))
+    if not clearance.sees(marking, access.scheme):
+        raise ForbiddenMarking(
+            f"the marking {marking.describe()} is beyond this key's clearance ({clearance.describe()}): "
+            "a key may only import data it may see itself"
+        )
+    return marking
+
+
+class ForbiddenMarking(Exception):
+    """An importer asked for a marking it is not cleared for."""
 
 
 @router.post(
     "",
     status_code=201,
     summary="Validate and import data (RDF, CSV template, XLSX workbook)",
-    responses={
-        200: {"description": "Dry run: the data conforms (nothing was stored)"},
-        201: {"description": "Committed: the import and its validation report"},
-        400: {"description": "Unreadable input, or a wrong template cell"},
-        413: {"description": "Input too large"},
-        415: {"description": "Unknown Content-Type"},
-        422: {"description": "SHACL violations: nothing was stored; the report is in the problem body"},
-    },
+    responses=examples.IMPORT_CREATE,
+    openapi_extra=examples.IMPORT_BODY,
 )
 async def create_import(
     request: Request,
@@ -148,6 +170,16 @@ async def create_import(
     ] = None,
     name: Annotated[
         str | None, Query(description="The source name recorded in the provenance (default: upload.{ext}).")
+    ] = None,
+    marking: Annotated[
+        str | None,
+        Query(description="Who may see the import: a level of the marking scheme (default: the setting "
+              "default_import_marking, e.g. defport).", examples=["defport"]),
+    ] = None,
+    releasable_to: Annotated[
+        list[str] | None,
+        Query(description="Organisation IRIs (or dpid:org/...) the import is releasable to (need to know); "
+              "repeatable."),
     ] = None,
 ) -> JSONResponse:
     # auth: steward — the application's access rule for this router admits only steward and admin
@@ -171,10 +203,17 @@ async def create_import(
         dry_run = dry_run or fields.get("dry_run", "").lower() in ("true", "1", "on", "yes")
     else:
         inputs = [(body, name or _DEFAULT_NAMES[base], content_type)]
+    if base == MULTIPART:
+        marking = marking or fields.get("marking") or None
+        releasable_to = releasable_to or [o for o in fields.get("releasable_to", "").split() if o]
+    try:
+        chosen = _marking(request, marking, releasable_to or [])
+    except ForbiddenMarking as error:
+        return problem(403, "Marking beyond clearance", str(error), instance=str(request.url.path))
     try:
         result = await run_in_threadpool(
             _run_import, request.app.state.store, inputs, template=template, dry_run=dry_run, replace=replace,
-            user=_user(request), settings=settings,
+            user=_user(request), settings=settings, marking=chosen, request=request,
         )
     except TemplateError as error:
         return problem(400, error.title, error.message, instance=str(request.url.path),
@@ -191,22 +230,26 @@ def _xlsx() -> str:
     return XLSX_MEDIA_TYPE
 
 
-@router.get("", summary="The import history, oldest first")
+@router.get("", summary="The import history, oldest first", responses=examples.IMPORT_LIST)
 def list_imports(request: Request, live: Annotated[bool, Query(description="Only live imports.")] = False) -> Any:
     from defport_kg.imports import list_imports as history
 
-    records = history(request.app.state.store)
+    records = history(read_store(request))
     return {"imports": [r.to_json() for r in records if not live or r.status_name == "live"]}
 
 
-@router.get("/{import_id}", summary="One import's provenance and status")
+@router.get("/{import_id}", summary="One import's provenance and status", responses=examples.IMPORT_SHOW)
 def show_import(request: Request, import_id: str) -> Any:
     from defport_kg.imports import show
 
-    return show(request.app.state.store, import_id)
+    return show(read_store(request), import_id)
 
 
-@router.get("/{import_id}/diff/{other}", summary="What the second import adds to and removes from the first")
+@router.get(
+    "/{import_id}/diff/{other}",
+    summary="What the second import adds to and removes from the first",
+    responses=examples.IMPORT_DIFF,
+)
 def diff_imports(
     request: Request,
     import_id: str,
@@ -215,12 +258,42 @@ def diff_imports(
 ) -> Any:
     from defport_kg.imports import diff
 
-    return diff(request.app.state.store, import_id, other, limit=limit)
+    return diff(read_store(request), import_id, other, limit=limit)
 
 
-@router.post("/{import_id}/rollback", summary="Roll back a live import (the version it replaced is live again)")
+@router.post(
+    "/{import_id}/rollback",
+    summary="Roll back a live import (the version it replaced is live again)",
+    responses=examples.IMPORT_ROLLBACK,
+)
 def rollback_import(request: Request, steward: StewardKey, import_id: str) -> Any:
     # auth: steward — as for POST /api/imports.
-    from defport_kg.imports import rollback
+    from defport_kg.imports import rollback, show
 
+    visible = read_store(request)
+    show(visible, import_id)  # an import the steward may not see is unknown to it (404)
+    # A rollback makes live again the versions the import replaced: all of them must be ones this
+    # steward may see, or the answer (and a failed revalidation's report) would speak of hidden data.
+    seen = {record["graph"] for record in (r.to_json() for r in _history(visible))}
+    replaced = show(request.app.state.store, import_id).get("revision_of", [])
+    if any(_graph_of(old) not in seen for old in replaced):
+        return problem(
+            403,
+            "Rollback beyond clearance",
+            "rolling this import back would make live again an earlier version that this key may not see: "
+            "a key cleared for it must roll it back",
+            instance=str(request.url.path),
+        )
     return rollback(request.app.state.store, import_id, user=_user(request)).to_json()
+
+
+def _history(store: Any) -> list[Any]:
+    from defport_kg.imports import list_imports
+
+    return list_imports(store)
+
+
+def _graph_of(import_id: str) -> str:
+    from defport_kg.namespaces import IMPORT_PREFIX
+
+    return import_id if import_id.startswith("http") else IMPORT_PREFIX + import_id

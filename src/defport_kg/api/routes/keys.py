@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from defport_kg.api.deps import AUTH_ERRORS, AdminKey, KeyRingDep, error_responses
 from defport_kg.auth import Actor, ApiKey, Role
+from defport_kg.errors import UsageError
 
 router = APIRouter(prefix="/api/keys", tags=["access"])
 
@@ -26,6 +28,8 @@ _KEY_EXAMPLE = {
     "active": True,
     "revoked": None,
     "revoked_by": None,
+    "clearance": "defport",
+    "organisations": ["https://w3id.org/defport/id/org/example-supplier"],
 }
 KeyId = Annotated[
     str,
@@ -46,6 +50,8 @@ class KeyOut(BaseModel):
     active: bool
     revoked: str | None
     revoked_by: str | None
+    clearance: str | None = Field(None, description="Marking level the key may see (null: the service default)")
+    organisations: list[str] = Field(default_factory=list, description="Organisations the key acts for")
 
     model_config = {"json_schema_extra": {"examples": [_KEY_EXAMPLE]}}
 
@@ -63,8 +69,33 @@ class KeyList(BaseModel):
 class NewKey(BaseModel):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$", description="Who or what uses it")
     role: Role = Field(Role.reader, description="reader, analyst, steward or admin")
+    clearance: str | None = Field(
+        None, description="Marking level the key may see (a level of the scheme; default: default_key_clearance)"
+    )
+    organisations: list[str] = Field(
+        default_factory=list, description="Organisation IRIs the key acts for (sees graphs releasable to them)"
+    )
 
-    model_config = {"json_schema_extra": {"examples": [{"name": "analyst laptop", "role": "analyst"}]}}
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"name": "analyst laptop", "role": "analyst", "clearance": "defport"},
+            ]
+        }
+    }
+
+
+class ClearanceChange(BaseModel):
+    clearance: str | None = Field(None, description="Marking level (null: the service default for keys)")
+    organisations: list[str] = Field(default_factory=list, description="Organisation IRIs the key acts for")
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"clearance": "restricted", "organisations": ["https://w3id.org/defport/id/org/example-supplier"]}
+            ]
+        }
+    }
 
 
 class CreatedKey(BaseModel):
@@ -108,7 +139,12 @@ async def create_key(
     request: Request, response: Response, admin: AdminKey, keyring: KeyRingDep, new: NewKey
 ) -> CreatedKey:
     response.headers["Cache-Control"] = "no-store"
-    key, token = await run_in_threadpool(lambda: keyring.add(new.name, new.role, actor=_actor(request, admin)))
+    clearance, organisations = _checked_clearance(request, new.clearance, new.organisations)
+    key, token = await run_in_threadpool(
+        lambda: keyring.add(
+            new.name, new.role, actor=_actor(request, admin), clearance=clearance, organisations=organisations
+        )
+    )
     request.state.audit_detail = f"created key {key.id} ({key.name!r}, role {key.role.value})"
     return CreatedKey(key=KeyOut.of(key), token=token)
 
@@ -133,3 +169,40 @@ async def revoke_key(request: Request, admin: AdminKey, keyring: KeyRingDep, key
     key = await run_in_threadpool(revoke)
     request.state.audit_detail = f"revoked key {key.id} ({key.name!r})"
     return KeyOut.of(key)
+
+
+@router.put(
+    "/{key_id}/clearance",
+    summary="Change what an API key may see (admin)",
+    description="Takes effect at the key's next request.",
+    responses=error_responses(400, *AUTH_ERRORS, 404),
+)
+async def set_clearance(
+    request: Request, admin: AdminKey, keyring: KeyRingDep, key_id: KeyId, change: ClearanceChange
+) -> KeyOut:
+    clearance, organisations = _checked_clearance(request, change.clearance, change.organisations)
+
+    def apply() -> ApiKey:
+        keyring.get(key_id)
+        return keyring.set_clearance(key_id, clearance, organisations, actor=_actor(request, admin))
+
+    key = await run_in_threadpool(apply)
+    request.state.audit_detail = f"set the clearance of key {key.id} to {key.clearance or 'default'}"
+    return KeyOut.of(key)
+
+
+def _checked_clearance(
+    request: Request, clearance: str | None, organisations: list[str]
+) -> tuple[str | None, list[str]]:
+    from defport_kg.namespaces import expand
+
+    access = request.app.state.access
+    level = access.scheme.level(clearance, what="clearance") if clearance else None
+    iris = [expand(o.strip()) for o in organisations if o.strip()]
+    for position, iri in enumerate(iris):
+        # Checked here: an invalid IRI would otherwise fail deep in the store write (a 500).
+        try:
+            ox.NamedNode(iri)
+        except ValueError as error:
+            raise UsageError(f"organisations[{position}]: {iri!r} is not an IRI ({error})") from None
+    return level, iris

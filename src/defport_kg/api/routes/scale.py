@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from defport_kg.api import examples
+from defport_kg.api.deps import read_store
 from defport_kg.api.network_cache import network_for
 from defport_kg.namespaces import expand
 
@@ -28,7 +30,11 @@ def _iris(values: list[str] | None) -> list[str]:
     return [expand(v.strip()) for v in values or []]
 
 
-@router.get("/max-output", summary="Maximum monthly output of systems at their demand ratio")
+@router.get(
+    "/max-output",
+    summary="Maximum monthly output of systems at their demand ratio",
+    responses=examples.scale("max-output", "The maximum output and its bottlenecks", errors=(400, 404)),
+)
 def max_output_route(
     network: Network, system: Systems, fail: Failed = None, unit: Unit = "organisation"
 ) -> JSONResponse:
@@ -38,7 +44,11 @@ def max_output_route(
     return JSONResponse(report.to_dict())
 
 
-@router.get("/surge", summary="Least added capacity to reach a multiple of demand; alternative suppliers")
+@router.get(
+    "/surge",
+    summary="Least added capacity to reach a multiple of demand; alternative suppliers",
+    responses=examples.scale("surge", "The capacity to add, and alternative suppliers", errors=(400, 404)),
+)
 def surge_route(
     network: Network,
     system: Systems,
@@ -53,7 +63,11 @@ def surge_route(
     return JSONResponse(report.to_dict())
 
 
-@router.get("/alternatives", summary="Organisations that could be qualified to supply an item")
+@router.get(
+    "/alternatives",
+    summary="Organisations that could be qualified to supply an item",
+    responses=examples.scale("alternatives", "The candidate suppliers", errors=(400, 404)),
+)
 def alternatives_route(
     network: Network,
     item: Annotated[str, Query(description="Item IRI (or dpid: prefixed name).")],
@@ -65,7 +79,11 @@ def alternatives_route(
     return JSONResponse(alternative_suppliers(network, check_item(network, expand(item.strip())), limit).to_dict())
 
 
-@router.get("/disruption", summary="Output after units fail, and time-to-survive on stock")
+@router.get(
+    "/disruption",
+    summary="Output after units fail, and time-to-survive on stock",
+    responses=examples.scale("disruption", "Output before and after, and time-to-survive", errors=(400, 404)),
+)
 def disruption_route(
     network: Network, system: Systems, fail: Failed = None, unit: Unit = "organisation"
 ) -> JSONResponse:
@@ -75,14 +93,18 @@ def disruption_route(
     return JSONResponse(report.to_dict())
 
 
-@router.get("/needs", summary="Needed capabilities versus providers per region; gaps and projects")
+@router.get(
+    "/needs",
+    summary="Needed capabilities versus providers per region; gaps and projects",
+    responses=examples.scale("needs", "Needs, providers per region, gaps and projects"),
+)
 def needs_route(
     request: Request,
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv.")] = "json",
 ) -> Response:
     from defport_kg.scale import needs_vs_capabilities
 
-    report = needs_vs_capabilities(request.app.state.store)
+    report = needs_vs_capabilities(read_store(request))
     if format == "csv":
         return Response(
             report.to_csv(),
@@ -92,8 +114,13 @@ def needs_route(
     return JSONResponse(report.to_dict())
 
 
-@router.get("/needs.svg", summary="Heat map of needed capabilities by provider region (SVG)")
+@router.get(
+    "/needs.svg",
+    summary="Heat map of needed capabilities by provider region (SVG)",
+    response_class=Response,
+    responses=examples.svg(examples.SCALE_SVG, "The heat map"),
+)
 def needs_svg_route(request: Request) -> Response:
     from defport_kg.scale import heatmap_svg, needs_vs_capabilities
 
-    return Response(heatmap_svg(needs_vs_capabilities(request.app.state.store)), media_type="image/svg+xml")
+    return Response(heatmap_svg(needs_vs_capabilities(read_store(request))), media_type="image/svg+xml")

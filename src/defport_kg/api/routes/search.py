@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from defport_kg.api.deps import AUTH_ERRORS, StoreDep, error_responses, read_access
-from defport_kg.search import find
+from defport_kg.search import KINDS, find, parse_kinds
 
 router = APIRouter(tags=["search"])
 
@@ -28,6 +28,7 @@ class Hit(BaseModel):
 class SearchResults(BaseModel):
     query: str
     lang: str
+    kinds: list[str] = Field(description="The kinds asked for (all kinds when empty)")
     count: int
     results: list[Hit]
 
@@ -37,6 +38,7 @@ class SearchResults(BaseModel):
                 {
                     "query": "TNO",
                     "lang": "en",
+                    "kinds": ["organisation"],
                     "count": 1,
                     "results": [
                         {
@@ -56,7 +58,9 @@ class SearchResults(BaseModel):
     "/api/search",
     summary="Find organisations, items and capabilities by name or identifier",
     description="A name matches when it contains `q` (case-insensitive, any language); a KvK number, LEI, "
-    "NCAGE, NSN or ISO country code matches when it equals `q`. Labels are shown in `lang` when there is one.",
+    "NCAGE, NSN or ISO country code matches when it equals `q`. Labels are shown in `lang` when there is one. "
+    "`kind` keeps only things of the given kinds (repeat it or separate kinds with commas); an unknown kind is a "
+    "400 naming the valid kinds.",
     dependencies=[Depends(read_access())],
     responses=error_responses(400, *AUTH_ERRORS),
 )
@@ -86,6 +90,18 @@ async def search(
     limit: Annotated[
         int, Query(ge=1, le=200, description="Most results returned", openapi_examples={"ten": {"value": 10}})
     ] = 50,
+    kind: Annotated[
+        list[str] | None,
+        Query(
+            max_length=len(KINDS),
+            description=f"Only things of these kinds: {', '.join(KINDS)} (repeatable, or comma-separated)",
+            openapi_examples={
+                "organisations": {"summary": "Organisations only", "value": ["organisation"]},
+                "items-and-capabilities": {"summary": "Two kinds", "value": ["item,capability"]},
+            },
+        ),
+    ] = None,
 ) -> SearchResults:
-    hits: list[dict[str, Any]] = await run_in_threadpool(lambda: find(store, q, lang=lang, limit=limit))
-    return SearchResults(query=q, lang=lang, count=len(hits), results=[Hit(**h) for h in hits])
+    kinds = parse_kinds(kind)  # checked before the store is asked: a bad kind is a 400 at once
+    hits: list[dict[str, Any]] = await run_in_threadpool(lambda: find(store, q, lang=lang, limit=limit, kinds=kinds))
+    return SearchResults(query=q, lang=lang, kinds=list(kinds), count=len(hits), results=[Hit(**h) for h in hits])

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
+from defport_kg.api import examples
 from defport_kg.api.problems import problem
 from defport_kg.querying import is_update
 from defport_kg.settings import Settings, get_settings
@@ -63,9 +64,14 @@ def engine_for(app: Any) -> QueryEngine:
         if engine is None:
             settings = settings_of(app)
             engine = create_engine(
-                app.state.store, timeout=settings.query_timeout_seconds, workers=settings.query_workers
+                app.state.store,
+                timeout=settings.query_timeout_seconds,
+                workers=settings.query_workers,
+                worker_memory_mb=settings.query_worker_memory_mb,
             )
             app.state.sparql_engine = engine
+            if hasattr(engine, "paths_in_use") and hasattr(app.state, "access"):
+                app.state.access.in_use = engine.paths_in_use  # views a worker reads are never deleted
             weakref.finalize(app, engine.close)
     return engine
 
@@ -125,6 +131,7 @@ _DESCRIPTION = (
     description=_DESCRIPTION,
     operation_id="sparql_get",
     response_class=Response,
+    responses=examples.SPARQL_GET,
     openapi_extra={"parameters": _OPENAPI["parameters"]},
 )
 @router.post(
@@ -133,6 +140,7 @@ _DESCRIPTION = (
     description=_DESCRIPTION,
     operation_id="sparql_post",
     response_class=Response,
+    responses=examples.SPARQL_POST,
     openapi_extra=_OPENAPI,
 )
 async def sparql(request: Request) -> Response:
@@ -158,8 +166,21 @@ async def sparql(request: Request) -> Response:
         result_limit=settings.query_result_limit,
         service_allowlist=tuple(settings.service_allowlist),
     )
-    outcome = await engine.run_async(query)
+    request.state.query_text = parsed.text
+    view = await _caller_view(request)
+    outcome = await engine.run_async(query, view)
     return _response(outcome, settings)
+
+
+async def _caller_view(request: Request) -> Any:
+    """The caller's view; made in a thread when it does not exist yet (it may take seconds)."""
+    from defport_kg.api.deps import view_of
+
+    access = request.app.state.access
+    cached = access.cached_view(access.clearance_for(getattr(request.state, "api_key", None)))
+    if cached is not None:
+        return view_of(request, cached)
+    return await anyio.to_thread.run_sync(view_of, request)
 
 
 def _endpoint(request: Request) -> str:
@@ -192,12 +213,16 @@ async def _service_description(request: Request, settings: Settings) -> Response
         )
     app = request.app
     engine = await anyio.to_thread.run_sync(engine_for, app)
-    cached = getattr(app.state, "sparql_description_sizes", None)
+    # Per view: the sizes of graphs the caller may not see are not described to it.
+    view = await _caller_view(request)
+    descriptions = app.state.__dict__.setdefault("sparql_description_sizes", {})
+    key = (view.path, view.graphs) if not view.full else None
+    cached = descriptions.get(key)
     if cached is None or cached[0] != engine.generation:
         generation = engine.generation
-        sizes = await anyio.to_thread.run_sync(graph_sizes, app.state.store.raw)
+        sizes = await anyio.to_thread.run_sync(graph_sizes, view.store.raw)
         cached = (generation, sizes)
-        app.state.sparql_description_sizes = cached
+        descriptions[key] = cached
     triples = describe(
         _endpoint(request),
         cached[1],

@@ -168,6 +168,28 @@
     });
   }
 
+  /* Sign out by fetch(): the page's "no-referrer" policy makes a plain form post say "Origin: null",
+     which the server's same-origin check must refuse; fetch() always names this origin. Signing
+     out also forgets a key kept for this tab. */
+  function signOutForm() {
+    const form = document.getElementById("logout-form");
+    if (!form) return;
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      setKey("");
+      let target = "/login?reason=signed_out";
+      try {
+        const response = await fetch(form.action, { method: "POST", credentials: "same-origin" });
+        if (response.url && response.url.startsWith(window.location.origin + "/")) target = response.url;
+      } catch (e) {
+        /* the login page says whether the sign-out took */
+      }
+      window.location.assign(target);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", signOutForm);
+  else signOutForm();
+
   window.DP = {
     lang: data.lang,
     apis: data.apis || {},

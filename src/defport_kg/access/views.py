@@ -1,0 +1,306 @@
+"""Per-clearance views: each caller reads a store that holds only what it may see.
+
+Filtering answers after the fact leaks (counts, aggregates, DESCRIBE of a hidden node, timings,
+``GRAPH ?g``, search suggestions), and rewriting every query and analysis is a game of finding
+every read path. So a caller with less than the unbounded clearance gets a *view*: a separate,
+read-only pyoxigraph store that physically holds only the source graphs its clearance sees, their
+materialised live union under the usual IRI (``dpid:graph/live``) and the part of the catalogue
+about those graphs. Every read path — SPARQL, named queries, search, export, the risk and scale
+analyses, the web pages — runs unchanged on it; hidden data is not there to leak.
+
+A view is keyed by what it contains (each visible graph's IRI, status, modification time and
+marking), not by the store's generation: a commit the caller cannot see does not change its key,
+so it neither rebuilds the view nor slows the caller's next request (no timing signal). Callers
+whose clearances see the same graphs share a view. Views are made at the first read that needs
+them (a copy in RocksDB's bulk loader, so seconds for a million triples), kept up to
+``access_view_cache_size`` at once, and deleted when the process ends.
+
+The unbounded clearance (the local operator) reads the store itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import logging
+import os
+import shutil
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from defport_kg.access.catalog import Catalogue, GraphRecord, read_catalogue, visible_catalogue_quads
+from defport_kg.access.markings import Clearance, Marking, Scheme, derived_marking
+from defport_kg.namespaces import LIVE_GRAPH
+
+log = logging.getLogger(__name__)
+
+VIEW_DIR = "access-views"
+_STATUS_LIVE = "https://w3id.org/defport/ontology#Live"
+# Transient states of a commit in progress: never part of anyone's view.
+_TRANSIENT = frozenset({"https://w3id.org/defport/ontology#Staging", "https://w3id.org/defport/ontology#Activating"})
+_LIVE = ox.NamedNode(LIVE_GRAPH)
+# A retired view's folder is deleted only after this long unused (a request may still hold it).
+_RETIRE_GRACE_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class View:
+    """What one clearance reads: a store handle, its live graphs and the marking its answers carry."""
+
+    store: Any
+    graphs: tuple[str, ...]
+    marking: Marking
+    # The database folder a query worker process can open read-only; None for the store itself
+    # (workers read its snapshots) and for in-memory views.
+    path: Path | None
+    full: bool
+
+
+class AccessControl:
+    """Clearances and views over one store."""
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        scheme: Scheme,
+        default_import_marking: str,
+        anonymous_clearance: str,
+        default_key_clearance: str,
+        cache_size: int = 8,
+    ) -> None:
+        self.store = store
+        self.scheme = scheme
+        self.default_import_marking = scheme.level(default_import_marking, what="default import marking")
+        self.anonymous = Clearance(scheme.level(anonymous_clearance, what="anonymous clearance"))
+        self.default_key_level = scheme.level(default_key_clearance, what="default key clearance")
+        self.cache_size = max(1, cache_size)
+        # Paths the SPARQL engine's workers have open (set by the engine's owner); never deleted.
+        self.in_use: Callable[[], set[Path]] = set
+        self._generation = 0
+        self._catalogue: tuple[int, Catalogue] | None = None
+        self._views: OrderedDict[str, View] = OrderedDict()
+        # clearance → (store generation, view key): which view a clearance read at that generation.
+        self._by_clearance: dict[Clearance, tuple[int, str]] = {}
+        self._retired: list[tuple[float, Path]] = []
+        self._lock = threading.Lock()
+        self._build_locks: dict[str, threading.Lock] = {}
+        directory = getattr(store, "directory", None)
+        self.root = Path(directory) / VIEW_DIR / f"{os.getpid()}-{id(self):x}" if directory is not None else None
+        if directory is not None:
+            _remove_stale(Path(directory) / VIEW_DIR)
+        callbacks = getattr(store, "on_commit", None)
+        if callbacks is not None:
+            callbacks.append(self._committed)
+
+    @classmethod
+    def from_settings(cls, store: Any, settings: Any) -> AccessControl:
+        return cls(
+            store,
+            scheme=Scheme.of(settings.markings),
+            default_import_marking=settings.default_import_marking,
+            anonymous_clearance=settings.anonymous_clearance,
+            default_key_clearance=settings.default_key_clearance,
+            cache_size=settings.access_view_cache_size,
+        )
+
+    # -- clearances --------------------------------------------------------------------------
+
+    def clearance_for(self, key: Any | None) -> Clearance:
+        """The clearance of an API key (None: an anonymous caller)."""
+        if key is None:
+            return self.anonymous
+        level = getattr(key, "clearance", None) or self.default_key_level
+        if self.scheme.rank(level) is None:
+            # The scheme changed under the key: the least, not the most.
+            log.warning("key %s has clearance %r, which the marking scheme lacks", key.id, level)
+            level = self.scheme.lowest
+        return Clearance(level, frozenset(getattr(key, "organisations", ()) or ()))
+
+    # -- views -------------------------------------------------------------------------------
+
+    def catalogue(self) -> Catalogue:
+        generation = self._generation
+        cached = self._catalogue
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        catalogue = read_catalogue(self.store, self.scheme, self.default_import_marking)
+        self._catalogue = (generation, catalogue)
+        return catalogue
+
+    def visible(self, clearance: Clearance) -> list[GraphRecord]:
+        """The catalogued graphs ``clearance`` may see (live or in history), never transient ones."""
+        return [
+            record
+            for record in self.catalogue().graphs.values()
+            if record.status not in _TRANSIENT and clearance.sees(record.marking, self.scheme)
+        ]
+
+    def marking_of(self, graphs: list[str]) -> Marking:
+        """The marking a result computed from ``graphs`` carries (see ``derived_marking``)."""
+        records = self.catalogue().graphs
+        return derived_marking(
+            (records[g].marking if g in records else Marking(self.scheme.highest) for g in graphs), self.scheme
+        )
+
+    def cached_view(self, clearance: Clearance) -> View | None:
+        """The view of ``clearance`` when it exists already (never blocks: for the event loop)."""
+        if clearance.unbounded:
+            return None
+        generation = self._generation
+        with self._lock:
+            hit = self._by_clearance.get(clearance)
+            if hit is not None and hit[0] == generation and hit[1] in self._views:
+                return self._views[hit[1]]
+        return None
+
+    def view(self, clearance: Clearance) -> View:
+        """The view ``clearance`` reads, made now if it does not exist yet."""
+        if clearance.unbounded:
+            live = tuple(self.store.live_graphs())
+            return View(self.store, live, self.marking_of(list(live)), None, full=True)
+        generation = self._generation
+        records = sorted(self.visible(clearance), key=lambda r: r.iri)
+        key = _signature(records)
+        with self._lock:
+            self._by_clearance[clearance] = (generation, key)
+            found = self._views.get(key)
+            if found is not None:
+                self._views.move_to_end(key)
+                return found
+            build_lock = self._build_locks.setdefault(key, threading.Lock())
+        with build_lock:
+            with self._lock:
+                found = self._views.get(key)
+            if found is not None:
+                return found
+            started = time.perf_counter()
+            view = self._build(key, records)
+            log.info("made the access view %s (%d graphs) in %.2f s", key, len(records), time.perf_counter() - started)
+            with self._lock:
+                self._views[key] = view
+                self._build_locks.pop(key, None)
+                while len(self._views) > self.cache_size:
+                    _, old = self._views.popitem(last=False)
+                    if old.path is not None:
+                        self._retired.append((time.monotonic(), old.path.parent))
+            self._sweep()
+            return view
+
+    def close(self) -> None:
+        """Forget every view and delete their folders (at the end of the service)."""
+        callbacks = getattr(self.store, "on_commit", None)
+        if callbacks is not None:
+            with contextlib.suppress(ValueError):
+                callbacks.remove(self._committed)
+        with self._lock:
+            self._views.clear()
+            self._retired.clear()
+        gc.collect()
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                self.root.parent.rmdir()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _committed(self) -> None:
+        self._generation += 1
+
+    def _build(self, key: str, records: list[GraphRecord]) -> View:
+        live = [r.iri for r in records if r.status == _STATUS_LIVE]
+        path: Path | None = None
+        if self.root is None:
+            target = ox.Store()
+        else:
+            path = self.root / key / "oxigraph"
+            shutil.rmtree(path.parent, ignore_errors=True)
+            path.mkdir(parents=True)
+            target = ox.Store(str(path))
+        failure: str | None = None
+        try:
+            batch: list[bytes] = []
+            for record in records:
+                self._copy(record.iri, target, batch, live=record.status == _STATUS_LIVE)
+            if batch:  # one bulk load for every graph: each load has a fixed cost (new table files)
+                target.bulk_load(b"".join(batch), ox.RdfFormat.N_QUADS)
+            target.extend(visible_catalogue_quads(self.catalogue(), [r.iri for r in records]))
+            if path is not None:
+                target.optimize()  # compacted: many small table files read slowly
+        except OSError as error:  # e.g. the disk is full
+            failure = str(error)
+        if failure is not None:
+            # Outside the except block (its traceback holds the half-made store): close it and delete
+            # it, or the next attempt at this view finds its folder locked and the disk still full.
+            del target
+            gc.collect()
+            if path is not None:
+                shutil.rmtree(path.parent, ignore_errors=True)
+            raise OSError(failure)
+        if path is not None:
+            # Reopened read-only: a worker process may open it too, and nobody writes it again.
+            target.flush()
+            del target
+            gc.collect()
+            target = ox.Store.read_only(str(path))
+        from defport_kg.store.embedded import EmbeddedStore
+
+        handle = EmbeddedStore(target, None)
+        marking = derived_marking((r.marking for r in records if r.status == _STATUS_LIVE), self.scheme)
+        return View(handle, tuple(live), marking, path, full=False)
+
+    def _copy(self, graph: str, target: ox.Store, batch: list[bytes], *, live: bool) -> None:
+        """Copy one graph (and, when live, into the live union): as N-Quads for the one bulk load
+        when it has no blank node (the bulk loader renames them), else as terms."""
+        node = ox.NamedNode(graph)
+        raw = getattr(self.store, "raw", None)
+        if isinstance(raw, ox.Store):  # a remote store's stand-in has no dump: copy its quads
+            data = raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
+            if b"_:" not in data:
+                # An N-Triples line ends in " .\n" and nowhere else (a newline in a literal is
+                # escaped), so adding the graph name there makes N-Quads.
+                batch.append(data.replace(b" .\n", f" {node} .\n".encode()))
+                if live:
+                    batch.append(data.replace(b" .\n", f" {_LIVE} .\n".encode()))
+                return
+        quads = list(self.store.graph_quads(graph))
+        target.bulk_extend(quads)
+        if live:
+            target.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, _LIVE) for q in quads])
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        in_use = {p.parent for p in self.in_use()} | {p for p in self.in_use()}
+        keep: list[tuple[float, Path]] = []
+        for since, folder in self._retired:
+            if now - since < _RETIRE_GRACE_SECONDS or any(str(p).startswith(str(folder)) for p in in_use):
+                keep.append((since, folder))
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._retired = keep
+
+
+def _signature(records: list[GraphRecord]) -> str:
+    text = "\n".join(f"{r.iri}\t{r.status}\t{r.modified}\t{r.marking.describe()}" for r in records)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _remove_stale(parent: Path) -> None:
+    """Views left by a process that is gone (the store lock says no other process serves it)."""
+    if not parent.is_dir():
+        return
+    for child in parent.iterdir():
+        pid = child.name.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid():
+            shutil.rmtree(child, ignore_errors=True)
+
+
+__all__ = ["AccessControl", "View"]
