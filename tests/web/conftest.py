@@ -78,7 +78,8 @@ def _serve(
     _, steward_key = KeyRing(store).add("web test steward", "steward")
     _, reader_key = KeyRing(store).add("web test reader", "reader")
     port = free_port()
-    app = create_app(store, Settings(**settings)) if settings else create_app(store)
+    # The product's access defaults (the example data is public), as the README pictures show them.
+    app = create_app(store, Settings(**{"anonymous_clearance": "public", "default_key_clearance": "defport", **settings}))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="web-live-server", daemon=True)
     thread.start()
