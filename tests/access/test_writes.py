@@ -8,8 +8,6 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
-
 from tests.access.conftest import (
     DPID,
     HIDDEN_ORG,

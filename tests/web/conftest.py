@@ -79,7 +79,8 @@ def _serve(
     _, reader_key = KeyRing(store).add("web test reader", "reader")
     port = free_port()
     # The product's access defaults (the example data is public), as the README pictures show them.
-    app = create_app(store, Settings(**{"anonymous_clearance": "public", "default_key_clearance": "defport", **settings}))
+    defaults = {"anonymous_clearance": "public", "default_key_clearance": "defport"}
+    app = create_app(store, Settings(**{**defaults, **settings}))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="web-live-server", daemon=True)
     thread.start()

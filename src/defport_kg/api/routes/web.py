@@ -336,17 +336,11 @@ def _store(request: Request) -> Any:
 
     The key is in the request state (``visitor`` put it there). Call it from a thread: a view may
     take a while to build."""
-    if getattr(request.app.state, "access", None) is None:  # the web router alone, without the app
-        return request.app.state.store
-    return deps.read_store(request)
+    return deps.read_store(request)  # no access control set up: an error, never the whole store
 
 
 def _network(request: Request) -> Any:
     """The supply network the risk API answers from (one shared cache), so pages and API agree."""
-    if getattr(request.app.state, "access", None) is None:  # the web router alone, without the app
-        from defport_kg.risk import cached_network
-
-        return cached_network(request.app.state.store)
     return network_for(request)
 
 
