@@ -204,6 +204,7 @@ def start_rdflib_endpoint(data: Path, port: int) -> tuple[subprocess.Popen, str]
 
 def prepare(workdir: Path, orgs: int, seed: int) -> tuple[Path, Path, Path, int]:
     """The N-Triples file, our store and oxigraph's database (built once, reused by later runs)."""
+    from defport_kg.access import Marking, marking_quads
     from defport_kg.store import EmbeddedStore
     from defport_kg.synthetic import generate
 
@@ -213,12 +214,16 @@ def prepare(workdir: Path, orgs: int, seed: int) -> tuple[Path, Path, Path, int]
         data.write_text("".join(generate(orgs, seed)), encoding="utf-8")
         print(f"  generated {data.name} in {time.perf_counter() - tick:.1f} s", flush=True)
     triples = sum(1 for _ in data.open("rb"))
-    store = workdir / f"defport-store-{orgs}-{seed}"
+    # "-public": stores made before the import was marked public answered anonymous queries from an
+    # empty view (confidentiality, issue 13); they are not reused.
+    store = workdir / f"defport-store-{orgs}-{seed}-public"
     if not store.exists():
         tick = time.perf_counter()
         handle = EmbeddedStore.open(store, create=True, command="bench_sparql")
         try:
-            handle.commit_bulk(GRAPH, data.read_bytes(), role="import", exclusive=True)
+            # Public: the load generator is anonymous, whose clearance (public) must see the data.
+            public = marking_quads(GRAPH, Marking("public"))
+            handle.commit_bulk(GRAPH, data.read_bytes(), role="import", exclusive=True, extra_quads=public)
         finally:
             handle.close()
         print(f"  loaded the defport-kg store in {time.perf_counter() - tick:.1f} s", flush=True)

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from defport_kg.access.catalog import Catalogue, GraphRecord, read_catalogue, visible_catalogue_quads
 from defport_kg.access.markings import Clearance, Marking, Scheme, derived_marking
-from defport_kg.namespaces import LIVE_GRAPH
+from defport_kg.namespaces import CATALOG_GRAPH, LIVE_GRAPH
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ _STATUS_LIVE = "https://w3id.org/defport/ontology#Live"
 # Transient states of a commit in progress: never part of anyone's view.
 _TRANSIENT = frozenset({"https://w3id.org/defport/ontology#Staging", "https://w3id.org/defport/ontology#Activating"})
 _LIVE = ox.NamedNode(LIVE_GRAPH)
+_CATALOG_NODE = ox.NamedNode(CATALOG_GRAPH)
 # A retired view's folder is deleted only after this long unused (a request may still hold it).
 _RETIRE_GRACE_SECONDS = 600.0
 
@@ -76,8 +77,12 @@ class AccessControl:
         anonymous_clearance: str,
         default_key_clearance: str,
         cache_size: int = 8,
+        strategy: str = "auto",
     ) -> None:
         self.store = store
+        # How a view of an on-disk store is made: "copy" the visible graphs, "strip" a checkpoint
+        # of the whole store of what is hidden, or "auto": whichever moves less data.
+        self.strategy = strategy
         self.scheme = scheme
         self.default_import_marking = scheme.level(default_import_marking, what="default import marking")
         self.anonymous = Clearance(scheme.level(anonymous_clearance, what="anonymous clearance"))
@@ -218,23 +223,37 @@ class AccessControl:
     def _build(self, key: str, records: list[GraphRecord]) -> View:
         live = [r.iri for r in records if r.status == _STATUS_LIVE]
         path: Path | None = None
+        raw = getattr(self.store, "raw", None)
+        sizes = _graph_sizes(raw) if self.root is not None and isinstance(raw, ox.Store) else None
+        visible = {r.iri for r in records}
+        strip = sizes is not None and self._prefer_strip(sizes, visible)
         if self.root is None:
             target = ox.Store()
         else:
             path = self.root / key / "oxigraph"
             shutil.rmtree(path.parent, ignore_errors=True)
-            path.mkdir(parents=True)
+            path.parent.mkdir(parents=True)
+            if strip:
+                # A RocksDB checkpoint (hard links: instant) of the whole store, then what the
+                # clearance may not see is removed: cheap when little is hidden.
+                raw.flush()
+                raw.backup(str(path))
+            else:
+                path.mkdir()
             target = ox.Store(str(path))
         failure: str | None = None
         try:
-            batch: list[bytes] = []
-            for record in records:
-                self._copy(record.iri, target, batch, live=record.status == _STATUS_LIVE)
-            if batch:  # one bulk load for every graph: each load has a fixed cost (new table files)
-                target.bulk_load(b"".join(batch), ox.RdfFormat.N_QUADS)
+            if strip:
+                self._strip(target, visible, live)
+            else:
+                batch: list[bytes] = []
+                for record in records:
+                    self._copy(record.iri, target, batch, live=record.status == _STATUS_LIVE)
+                if batch:  # one bulk load for every graph: each load has a fixed cost (new table files)
+                    target.bulk_load(b"".join(batch), ox.RdfFormat.N_QUADS)
+                if path is not None:
+                    target.optimize()  # compacted: many small table files read slowly
             target.extend(visible_catalogue_quads(self.catalogue(), [r.iri for r in records]))
-            if path is not None:
-                target.optimize()  # compacted: many small table files read slowly
         except OSError as error:  # e.g. the disk is full
             failure = str(error)
         if failure is not None:
@@ -256,6 +275,30 @@ class AccessControl:
         handle = EmbeddedStore(target, None)
         marking = derived_marking((r.marking for r in records if r.status == _STATUS_LIVE), self.scheme)
         return View(handle, tuple(live), marking, path, full=False)
+
+    def _prefer_strip(self, sizes: dict[str, int], visible: set[str]) -> bool:
+        """Checkpoint-and-remove when less is hidden than shown (or when forced, for tests)."""
+        if self.strategy != "auto":
+            return self.strategy == "strip"
+        hidden = sum(n for g, n in sizes.items() if g not in visible and g != LIVE_GRAPH)
+        shown = sum(n for g, n in sizes.items() if g in visible)
+        return hidden < shown
+
+    def _strip(self, target: ox.Store, visible: set[str], live: list[str]) -> None:
+        """Turn a copy of the whole store into the view: every graph outside ``visible`` goes (hidden
+        source graphs, staging, system graphs: keys, audit, shapes); a live-union triple goes
+        unless a visible live graph asserts it; the catalogue is replaced by its visible part."""
+        keep = visible | {LIVE_GRAPH}
+        shown_live = {ox.NamedNode(g) for g in live}
+        hidden = [g for g in target.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in keep]
+        for graph in hidden:
+            for quad in list(target.quads_for_pattern(None, None, None, graph)):
+                s, p, o = quad.subject, quad.predicate, quad.object
+                holders = {q.graph_name for q in target.quads_for_pattern(s, p, o, None)}
+                if not holders & shown_live:
+                    target.remove(ox.Quad(s, p, o, _LIVE))
+            target.remove_graph(graph)
+        target.clear_graph(_CATALOG_NODE)
 
     def _copy(self, graph: str, target: ox.Store, batch: list[bytes], *, live: bool) -> None:
         """Copy one graph (and, when live, into the live union): as N-Quads for the one bulk load
@@ -304,3 +347,9 @@ def _remove_stale(parent: Path) -> None:
 
 
 __all__ = ["AccessControl", "View"]
+
+
+def _graph_sizes(raw: ox.Store) -> dict[str, int]:
+    """Quads per named graph (one pass over the store's index, in the store's own code)."""
+    rows = raw.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"].value: int(row["n"].value) for row in rows if isinstance(row["g"], ox.NamedNode)}
