@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import http.client
+import json
 import multiprocessing
 import os
 import platform
@@ -163,6 +164,18 @@ def wait_until_answering(url: str, process: subprocess.Popen, limit: float) -> N
     raise RuntimeError(f"{url} did not answer within {limit} s")
 
 
+def check_answers(url: str) -> None:
+    """The cheap query must return rows: a server that answers from an empty dataset (e.g. a view
+    that cannot see the data) would be measured answering nothing."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+    connection.request("GET", parsed.path + "?" + urllib.parse.urlencode({"query": CHEAP}), headers={"Accept": ACCEPT})
+    rows = json.loads(connection.getresponse().read())["results"]["bindings"]
+    connection.close()
+    if len(rows) != 10:
+        raise RuntimeError(f"{url} answered the cheap query with {len(rows)} rows, not 10")
+
+
 def stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGINT)
     try:
@@ -295,6 +308,7 @@ def run_server(
     try:
         tick = time.perf_counter()
         wait_until_answering(url, process, startup)
+        check_answers(url)
         print(f"  {name}: answering after {time.perf_counter() - tick:.1f} s", flush=True)
         for query in (CHEAP, JOIN):
             # warm-up: caches, worker start-up, parsed-query caches

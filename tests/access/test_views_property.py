@@ -52,6 +52,17 @@ def _random_store(rng: random.Random, store: EmbeddedStore) -> dict[str, tuple[M
     return made
 
 
+def _access(store: EmbeddedStore, strategy: str = "auto") -> AccessControl:
+    return AccessControl(
+        store,
+        scheme=SCHEME,
+        default_import_marking="defport",
+        anonymous_clearance="public",
+        default_key_clearance="defport",
+        strategy=strategy,
+    )
+
+
 def _random_clearance(rng: random.Random) -> Clearance:
     return Clearance(rng.choice(SCHEME.levels), frozenset(rng.sample(ORGS, rng.randint(0, 2))))
 
@@ -74,14 +85,7 @@ def test_views_hold_exactly_what_the_clearance_sees(on_disk: bool, strategy: str
         store = EmbeddedStore.open(tmp_path / f"s{case}", create=True) if on_disk else EmbeddedStore.in_memory()
         try:
             made = _random_store(rng, store)
-            access = AccessControl(
-                store,
-                scheme=SCHEME,
-                default_import_marking="defport",
-                anonymous_clearance="public",
-                default_key_clearance="defport",
-                strategy=strategy,
-            )
+            access = _access(store, strategy)
             for _ in range(4):
                 clearance = _random_clearance(rng)
                 view = access.view(clearance)
@@ -122,13 +126,7 @@ def test_a_hidden_commit_keeps_the_view_and_a_visible_one_renews_it() -> None:
     store = EmbeddedStore.in_memory()
     node = ox.NamedNode("https://w3id.org/defport/id/org/a")
     store.add_source_graph("urn:g:public", [(node, P, ox.Literal("1"))], role="reference")
-    access = AccessControl(
-        store,
-        scheme=SCHEME,
-        default_import_marking="defport",
-        anonymous_clearance="public",
-        default_key_clearance="defport",
-    )
+    access = _access(store)
     public = Clearance("public")
     first = access.view(public)
     assert access.cached_view(public) is first
@@ -144,13 +142,7 @@ def test_callers_who_see_the_same_graphs_share_one_view() -> None:
     store = EmbeddedStore.in_memory()
     node = ox.NamedNode("https://w3id.org/defport/id/org/a")
     store.add_source_graph("urn:g:p", [(node, P, ox.Literal("1"))], role="reference")
-    access = AccessControl(
-        store,
-        scheme=SCHEME,
-        default_import_marking="defport",
-        anonymous_clearance="public",
-        default_key_clearance="defport",
-    )
+    access = _access(store)
     assert access.view(Clearance("defport")) is access.view(Clearance("restricted", frozenset(ORGS[:1])))
     assert access.view(Clearance.everything(SCHEME)).store is store
 
@@ -164,13 +156,7 @@ def test_an_unknown_marking_is_seen_by_the_operator_only() -> None:
         role="import",
         extra_quads=marking_quads("urn:g:odd", Marking("secret")),
     )
-    access = AccessControl(
-        store,
-        scheme=SCHEME,
-        default_import_marking="defport",
-        anonymous_clearance="public",
-        default_key_clearance="defport",
-    )
+    access = _access(store)
     top = Clearance("restricted", frozenset(ORGS))
     assert access.view(top).graphs == ()
     assert access.view(Clearance.everything(SCHEME)).graphs == ("urn:g:odd",)
@@ -191,13 +177,7 @@ def test_a_view_folder_is_removed_when_access_closes(tmp_path: Path) -> None:
     store = EmbeddedStore.open(tmp_path / "s", create=True)
     node = ox.NamedNode("https://w3id.org/defport/id/org/a")
     store.add_source_graph("urn:g:p", [(node, P, ox.Literal("1"))], role="reference")
-    access = AccessControl(
-        store,
-        scheme=SCHEME,
-        default_import_marking="defport",
-        anonymous_clearance="public",
-        default_key_clearance="defport",
-    )
+    access = _access(store)
     view = access.view(Clearance("public"))
     assert view.path is not None and view.path.is_dir()
     assert store.check() == []

@@ -226,7 +226,8 @@ def test_served_import_on_a_full_disk(_reference_store_dir: Path, tmp_path: Path
         server = serve(store_dir, tmp_path / "serve.log", env={"DEFPORT_KG_QUERY_WORKERS": "1"})
         try:
             # A running service has answered queries: its workers read a snapshot made while there was room.
-            assert httpx.post(server.url + "/sparql", data={"query": "ASK {}"}, timeout=60).status_code == 200
+            first = httpx.post(server.url + "/sparql", data={"query": "ASK {}"}, timeout=60)
+            assert first.status_code == 200, first.text
             filler = fill(mnt)
             response = httpx.post(
                 server.url + "/api/imports",

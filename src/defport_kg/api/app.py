@@ -3,7 +3,8 @@
 Access is decided here once for every router (``ROUTER_ACCESS``), so a route module that forgets
 its own check still cannot be written to without a steward key; route-level checks
 (``Depends(require_role(...))``) may be stricter. Around the routes sit, from the outside in:
-metrics, security headers, CORS (closed unless origins are configured) and the audit log.
+metrics, security headers, CORS (closed unless origins are configured), the audit log and the lean
+path of /sparql (``routes.sparql.SparqlFastPath``: the route's own checks without FastAPI's routing).
 """
 
 from __future__ import annotations
@@ -243,6 +244,8 @@ def create_app(store: Any, settings: Settings | None = None) -> FastAPI:
     _document_problems(app)
 
     app.state.read_audit = read_audit_for(store, settings)
+    # Innermost: /sparql's lean path, inside the audit, security-header and metrics middlewares.
+    app.add_middleware(sparql.SparqlFastPath)
     app.add_middleware(
         AuditMiddleware,
         audit=app.state.audit,

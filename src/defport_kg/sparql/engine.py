@@ -20,11 +20,14 @@ blocking form for scripts and tests.
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import itertools
 import logging
 import os
+import pickle
 import queue
 import threading
 import time
@@ -145,6 +148,9 @@ class ProcessEngine:
         self._workers: list[Worker] = []
         self._numbers = itertools.count(1)
         self._starting = 0  # workers asked for and not ready yet
+        # Requests on an event loop waiting for an idle worker: woken one at a time as workers
+        # become idle (no thread per waiting request).
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._closed = False
         self._snapshots = Snapshots(store.raw, Path(store.directory))
         store.on_commit.append(self._committed)
@@ -191,7 +197,7 @@ class ProcessEngine:
                 break
         for worker in reversed(taken):  # back in the same order
             if worker.alive():
-                self._idle.put(worker)
+                self._put_idle(worker)
             else:
                 self._discard(worker)
 
@@ -223,23 +229,19 @@ class ProcessEngine:
         """Run one query from the event loop: the wait for the worker's answer costs no thread."""
         if self._closed:
             return self._stopping()
-        worker = self._take_idle_now() or await anyio.to_thread.run_sync(self._take_idle)
+        worker = self._take_idle_now() or await self._take_idle_async()
         if worker is None:
             return self._busy()
         path = self._assign(worker, view)
         try:
-            worker.conn.send(("query", str(path), request))
+            worker.send(("query", str(path), request))
+            outcome = None
             with anyio.move_on_after(self._timeout) as deadline:
-                await anyio.wait_readable(worker.conn.fileno())
-            if deadline.cancelled_caught:
+                outcome = await worker.read_async(_INLINE_BYTES)
+            if deadline.cancelled_caught or outcome is None:
                 await anyio.to_thread.run_sync(self._discard, worker)
                 return timed_out(self._timeout)
-            size = worker.read_header()
-            if size > _INLINE_BYTES:
-                outcome = await anyio.to_thread.run_sync(worker.read_body)
-            else:
-                outcome = worker.read_body()
-        except (EOFError, OSError, ValueError):
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
             await anyio.to_thread.run_sync(self._discard, worker)
             return self._died()
         except BaseException:
@@ -300,7 +302,7 @@ class ProcessEngine:
         with self._lock:
             moved = worker.snapshot != path
             worker.snapshot, worker.pending = path, None
-        self._idle.put(worker)
+        self._put_idle(worker)
         return moved
 
     def _take_idle_now(self) -> Worker | None:
@@ -312,6 +314,66 @@ class ProcessEngine:
             if worker.alive():
                 return worker
             self._discard(worker)
+
+    def _put_idle(self, worker: Worker) -> None:
+        self._idle.put(worker)
+        self._wake_one()
+
+    def _wake_one(self) -> None:
+        """Wake the longest-waiting request on an event loop (it then takes an idle worker, if one is
+        still there; a waiter that has given up passes the wake-up on)."""
+        with self._lock:
+            if not self._waiters:
+                return
+            waiter = self._waiters.popleft()
+        loop = waiter.get_loop()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake(waiter)
+        else:
+            with contextlib.suppress(RuntimeError):  # that loop has closed
+                loop.call_soon_threadsafe(self._wake, waiter)
+
+    def _wake(self, waiter: asyncio.Future[None]) -> None:
+        if waiter.done():
+            self._wake_one()
+        else:
+            waiter.set_result(None)
+
+    async def _take_idle_async(self) -> Worker | None:
+        """``_take_idle`` for the event loop: waits for a worker's release, not in a thread."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # another async library than asyncio
+            return await anyio.to_thread.run_sync(self._take_idle)
+        started = time.monotonic()
+        while True:
+            waiter: asyncio.Future[None] = loop.create_future()
+            with self._lock:
+                self._waiters.append(waiter)
+            try:
+                worker = self._take_idle_now()  # after queueing the waiter: a release cannot be missed
+                if worker is not None:
+                    return worker
+                limit = _STARTUP_SECONDS if self._starting else self._timeout
+                remaining = started + limit - time.monotonic()
+                if remaining <= 0:
+                    return None
+                # Bounded, so that a worker that died while idle or a wake-up lost to a closed
+                # loop costs a short delay at most.
+                with anyio.move_on_after(min(remaining, 0.25)):
+                    await waiter
+            finally:
+                with self._lock:
+                    queued = waiter in self._waiters
+                    if queued:
+                        self._waiters.remove(waiter)
+                if not queued and waiter.done() and not waiter.cancelled() and self._idle.qsize():
+                    # woken but leaving (with a worker of its own, or cancelled): pass it on
+                    self._wake_one()
 
     def _take_idle(self) -> Worker | None:
         """An idle worker; waits up to the query timeout, or longer while workers are starting
@@ -359,7 +421,7 @@ class ProcessEngine:
                 self._discard(worker, replace=False)
                 return
             if self._open_current(worker):
-                self._idle.put(worker)
+                self._put_idle(worker)
         finally:
             self._started()
 
@@ -412,7 +474,7 @@ class ProcessEngine:
             if not worker.alive():
                 self._discard(worker)
             elif self._open_current(worker):  # when it fails, the worker has been replaced
-                self._idle.put(worker)
+                self._put_idle(worker)
 
     def _collect(self) -> None:
         with self._lock:

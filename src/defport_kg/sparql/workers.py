@@ -9,9 +9,13 @@ main script, whatever that is). They die with their parent (PR_SET_PDEATHSIG), s
 leaves no query burning CPU.
 
 Messages on the socket: parent → worker ``("open", path)`` or ``("query", path, QueryRequest)``;
-worker → parent one reply per message (and ``("ready", pid)`` at start): a small header
-``("reply", size)`` then the pickled answer (``("opened", path)`` or a ``QueryOutcome``). The
-header lets the server's event loop read small answers at once and hand big ones to a thread.
+worker → parent one reply per message (and ``("ready", pid)`` at start): the pickled answer
+(``("opened", path)`` or a ``QueryOutcome``). Every message is one frame in the format of
+``multiprocessing.connection`` (a 4-byte big-endian length, or -1 and an 8-byte length, then the
+bytes), which the worker reads and writes with a ``Connection``. The parent frames its side itself
+on the socket: a small answer is one write and two reads, read on the event loop without a
+thread (``read_async``), and the length tells it to hand a big one to a thread. Its reads never
+depend on the socket's blocking mode, which an event loop (uvloop) changes when it watches it.
 
 Memory: each worker limits its own address space (RLIMIT_AS, setting ``query_worker_memory_mb``) as
 it starts, so a hostile query (a literal doubled until it fills memory, a sort of a huge cross
@@ -30,19 +34,27 @@ import gc
 import os
 import pickle
 import resource
+import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NoReturn
 
+import anyio
+
 # How the parent tells a worker its memory limit: the setting's own variable, so that a worker
 # started by any engine (or by hand) reads the same value as ``Settings`` would.
 MEMORY_ENV = "DEFPORT_KG_QUERY_WORKER_MEMORY_MB"
 # Exit status of a worker that ran out of memory in Python code (a Rust allocation failure aborts).
 EXIT_OUT_OF_MEMORY = 70
+# Frame headers of multiprocessing.connection: the length, or -1 then a 64-bit length.
+_LENGTH = struct.Struct("!i")
+_HUGE_LENGTH = struct.Struct("!Q")
+_RECV_FLAGS = getattr(socket, "MSG_DONTWAIT", 0)
 
 
 def configured_memory_mb() -> int:
@@ -77,10 +89,13 @@ class Worker:
                 close_fds=True,
                 env={**os.environ, MEMORY_ENV: str(self.memory_mb)},
             )
+        except BaseException:
+            parent.close()
+            raise
         finally:
             child.close()
         self.index = index
-        self.conn: Connection = Connection(parent.detach())
+        self.sock = parent
         self.snapshot: Path | None = None  # the snapshot the worker has open
         self.pending: Path | None = None  # the snapshot it is asked to open now
 
@@ -91,37 +106,94 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
     def wait_ready(self, timeout: float) -> bool:
         try:
-            if not self.conn.poll(timeout):
+            if not self.poll(timeout):
                 return False
-            return self.read_reply()[0] == "ready"
+            reply = self.read_reply()
+            return isinstance(reply, tuple) and reply[0] == "ready"
         except (EOFError, OSError, pickle.UnpicklingError):
             return False
 
-    def read_header(self) -> int:
-        """The size of the answer that follows (blocks until the header is there)."""
-        kind, size = self.conn.recv()
-        if kind != "reply":
-            raise OSError(f"unexpected message {kind!r} from a query worker")
-        return int(size)
+    def send(self, message: tuple[Any, ...]) -> None:
+        """One message to the worker (blocking: the worker reads its socket whenever it is idle)."""
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        size = len(payload)
+        header = _LENGTH.pack(size) if size <= 0x7FFFFFFF else _LENGTH.pack(-1) + _HUGE_LENGTH.pack(size)
+        self._blocking()
+        self.sock.sendall(header + payload if size <= 16384 else header)
+        if size > 16384:
+            self.sock.sendall(payload)
 
-    def read_body(self) -> Any:
-        return pickle.loads(self.conn.recv_bytes())
+    def poll(self, timeout: float) -> bool:
+        """Whether an answer (or the end of the worker) is there to read within ``timeout`` seconds."""
+        poller = select.poll()
+        poller.register(self.sock.fileno(), select.POLLIN)
+        return bool(poller.poll(max(timeout, 0.0) * 1000))
 
     def read_reply(self) -> Any:
-        self.read_header()
-        return self.read_body()
+        """The next answer, blocking until it is complete."""
+        self._blocking()
+        size = _LENGTH.unpack(self._read_exactly(_LENGTH.size))[0]
+        if size == -1:
+            size = _HUGE_LENGTH.unpack(self._read_exactly(_HUGE_LENGTH.size))[0]
+        return pickle.loads(self._read_exactly(size))
+
+    async def read_async(self, inline_bytes: int) -> Any:
+        """The next answer, read on the event loop as it arrives; one of more than ``inline_bytes`` is
+        read and unpickled in a thread. The caller bounds the wait (``anyio.move_on_after``)."""
+        head = await self._read_async(_LENGTH.size)
+        size = _LENGTH.unpack(head)[0]
+        if size == -1:
+            size = _HUGE_LENGTH.unpack(await self._read_async(_HUGE_LENGTH.size))[0]
+        if size > inline_bytes:
+            return await anyio.to_thread.run_sync(self._read_body, size)
+        return pickle.loads(await self._read_async(size))
+
+    def _read_body(self, size: int) -> Any:
+        self._blocking()
+        return pickle.loads(self._read_exactly(size))
+
+    async def _read_async(self, size: int) -> bytes:
+        sock, parts, got = self.sock, [], 0
+        while got < size:
+            try:
+                chunk = sock.recv(size - got, _RECV_FLAGS)  # never blocks, whatever the socket's mode
+            except (BlockingIOError, InterruptedError):
+                await anyio.wait_readable(sock)
+                continue
+            if not chunk:
+                raise EOFError("the query worker closed its socket")
+            parts.append(chunk)
+            got += len(chunk)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _read_exactly(self, size: int) -> bytes:
+        buffer = bytearray(size)
+        view, got = memoryview(buffer), 0
+        while got < size:
+            n = self.sock.recv_into(view[got:], size - got)
+            if n == 0:
+                raise EOFError("the query worker closed its socket")
+            got += n
+        return bytes(buffer)
+
+    def _blocking(self) -> None:
+        """An event loop watching the socket (uvloop does) may have made it non-blocking."""
+        os.set_blocking(self.sock.fileno(), True)
 
     def call(self, message: tuple[Any, ...], timeout: float) -> Any:
         """Send one message and wait for its answer; kill the worker when the answer is late."""
         try:
-            self.conn.send(message)
-            if not self.conn.poll(max(timeout, 0.0)):
+            self.send(message)
+            if not self.poll(timeout):
                 self.kill()
                 raise WorkerTimedOut
             return self.read_reply()
-        except (EOFError, OSError, pickle.UnpicklingError) as error:
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError) as error:
             self.kill()
             raise WorkerDied(str(error)) from None
 
@@ -132,18 +204,18 @@ class Worker:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(10)  # reaped: no zombie left behind
         with contextlib.suppress(OSError):
-            self.conn.close()
+            self.sock.close()
 
     def stop(self, timeout: float = 2.0) -> None:
         """Ask the worker to leave; kill it if it does not."""
         with contextlib.suppress(OSError, ValueError):
-            self.conn.send(("stop",))
+            self.send(("stop",))
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
         with contextlib.suppress(OSError):
-            self.conn.close()
+            self.sock.close()
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -212,9 +284,8 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
         return store
 
     def reply(answer: Any) -> None:
-        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        conn.send(("reply", len(payload)))
-        conn.send_bytes(payload)
+        # One frame (the length, then the answer): a small answer is a single write.
+        conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
     reply(("ready", os.getpid()))
     while True:

@@ -77,9 +77,8 @@ _KEYWORD = re.compile(
 )
 _LIMIT_OFFSET = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
 _ORDER_BY = re.compile(r"\}\s*ORDER\s+BY\b[^{}]*$", re.IGNORECASE)
-# Keyset paging: the variable holding each row's key, and the separator between its parts.
-_KEY_VARIABLE = "?_defport_page_key"
-_KEY_SEPARATOR = '" | "'
+# Keyset paging: the variables holding each row's key (one per projected variable).
+_KEY_VARIABLE = "?_defport_key"
 _PROJECTION = re.compile(
     r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE\b|\{|FROM\b)", re.IGNORECASE | re.DOTALL
 )
@@ -522,44 +521,54 @@ class RemoteStore:
     ) -> list[bytes]:
         """The TSV header, then the rows of every page (see ``_paged_select``)."""
         names = " ".join(f"?{v}" for v in variables)
-        key = _KEY_VARIABLE
-        while key[1:] in variables:
-            key += "_"
-        parts = [f'COALESCE(STR(?{v}), "")' for v in variables]
-        expression = parts[0] if len(parts) == 1 else "CONCAT(" + f", {_KEY_SEPARATOR}, ".join(parts) + ")"
+        keys = [f"{_KEY_VARIABLE}{k}" for k in range(len(variables))]
+        while any(key[1:] in variables for key in keys):
+            keys = [key + "_" for key in keys]
+        # Each key is its own column, computed in a sub-select: Virtuoso 7.2 answers a CONCAT of
+        # the parts, filtered, with the key of another row.
+        inner = " ".join(f'(COALESCE(STR(?{v}), "") AS {key})' for v, key in zip(variables, keys, strict=True))
+        width = len(keys)
 
         def page(condition: str, tail: str) -> list[bytes]:
             query = (
-                f"{prologue}\nSELECT {names} {key} WHERE {{ {{\n{body}\n}} BIND ({expression} AS {key}) "
-                f"{condition} }} {tail}"
+                f"{prologue}\nSELECT {names} {' '.join(keys)} WHERE {{ {{ SELECT {names} {inner} WHERE {{ {{\n"
+                f"{body}\n}} }} }} {condition} }} {tail}"
             )
             data = self._select_json(query, **dataset).serialize(format=ox.QueryResultsFormat.TSV)
-            lines = data.split(b"\n")
-            return [line for line in lines[1:] if line]
+            return [line for line in data.split(b"\n")[1:] if line]
 
-        header = ("\t".join(f"?{v}" for v in variables) + "\n").encode()
-        chunks = [header]
+        def after(last: list[bytes]) -> str:
+            """Rows whose key tuple comes after ``last`` (the keys are plain strings: > is defined)."""
+            branches = []
+            for k in range(width):
+                equal = [f"{keys[j]} = {last[j].decode()}" for j in range(k)]
+                branches.append("(" + " && ".join([*equal, f"{keys[k]} > {last[k].decode()}"]) + ")")
+            return f"FILTER ({' || '.join(branches)})"
+
+        chunks = [("\t".join(f"?{v}" for v in variables) + "\n").encode()]
         total = 0
-        last: bytes | None = None
-        order = f"ORDER BY {key} {names}"
+        last: list[bytes] | None = None
+        order = f"ORDER BY {' '.join(keys)} {names}"
         while True:
-            condition = f"FILTER ({key} > {last.decode()})" if last is not None else ""
-            rows = page(condition, f"{order} LIMIT {self.page_size}")
-            keys = [row.rsplit(b"\t", 1)[-1] for row in rows]
+            rows = page(after(last) if last is not None else "", f"{order} LIMIT {self.page_size}")
+            split = [row.rsplit(b"\t", width) for row in rows]
             if len(rows) < self.page_size:
-                kept = rows
+                kept = [parts[0] for parts in split]
             else:
                 # The last key's rows may go on past this page: keep them for the next one.
                 cut = len(rows) - 1
-                while cut > 0 and keys[cut - 1] == keys[-1]:
+                while cut > 0 and split[cut - 1][1:] == split[-1][1:]:
                     cut -= 1
                 if cut == 0:  # one key fills the page: read all its rows with OFFSET
-                    kept = self._one_key(page, key, keys[-1], names)
+                    same = " && ".join(
+                        f"{key} = {value.decode()}" for key, value in zip(keys, split[-1][1:], strict=True)
+                    )
+                    kept = self._one_key(page, f"FILTER ({same})", names, width)
                     cut = len(rows)
                 else:
-                    kept = rows[:cut]
-                last = keys[cut - 1]
-            chunks.append(b"".join(row.rsplit(b"\t", 1)[0] + b"\n" for row in kept))
+                    kept = [parts[0] for parts in split[:cut]]
+                last = split[cut - 1][1:]
+            chunks.append(b"".join(row + b"\n" for row in kept))
             total += len(kept)
             if len(rows) < self.page_size:
                 break
@@ -568,14 +577,12 @@ class RemoteStore:
             print(file=sys.stderr)
         return chunks
 
-    def _one_key(self, page: Callable[[str, str], list[bytes]], key: str, value: bytes, names: str) -> list[bytes]:
-        """Every row whose key is ``value`` (more than a page of them), in slices."""
+    def _one_key(self, page: Callable[[str, str], list[bytes]], condition: str, names: str, width: int) -> list[bytes]:
+        """Every row of one key (more than a page of them), in slices."""
         rows: list[bytes] = []
         while True:
-            batch = page(
-                f"FILTER ({key} = {value.decode()})", f"ORDER BY {names} LIMIT {self.page_size} OFFSET {len(rows)}"
-            )
-            rows += batch
+            batch = page(condition, f"ORDER BY {names} LIMIT {self.page_size} OFFSET {len(rows)}")
+            rows += [row.rsplit(b"\t", width)[0] for row in batch]
             if len(batch) < self.page_size:
                 return rows
 
