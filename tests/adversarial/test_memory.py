@@ -180,7 +180,8 @@ def test_service_under_a_memory_limit_survives_hostile_input(limited_service: tu
     workers = descendants(server.pid)
     assert workers and all(address_space_limit(pid) == WORKER_MB * 1024 * 1024 for pid in workers)
     hostile: list[tuple[str, dict[str, Any], set[int]]] = [
-        ("huge literal in a query", {"data": {"query": doubling_literal()}, "headers": JSON}, {500}),
+        # The worker dies of its memory cap (500); on a loaded machine it may reach the deadline first (503).
+        ("huge literal in a query", {"data": {"query": doubling_literal()}, "headers": JSON}, {500, 503}),
         (
             "million-row result",
             {

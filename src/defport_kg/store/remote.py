@@ -11,7 +11,8 @@ from the endpoint URL); see docs/remote-stores.md:
   ``DEFPORT_KG_REMOTE_TOKEN``), which keeps them out of process lists and shell history;
 - ``timeout=`` seconds per request (default 60), ``retries=`` on connection errors (default 4),
   ``page=`` rows per page of a paged read (default 10000: Virtuoso's default row cap),
-  ``chunk=`` triples per upload request (default 1000: Virtuoso's SPARQL compiler runs out of memory near 5000).
+  ``chunk=`` triples per upload request (default 1000: Virtuoso's SPARQL compiler runs out of memory near 5000),
+  ``paging=keyset|offset`` how a paged read moves on (default: keyset, offset on Virtuoso).
 
 Graph semantics (CONTRACT §1): every source graph is its own named graph on the server; the live
 data is materialised in ``dpid:graph/live`` there and every query names its dataset
@@ -77,8 +78,9 @@ _KEYWORD = re.compile(
 )
 _LIMIT_OFFSET = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
 _ORDER_BY = re.compile(r"\}\s*ORDER\s+BY\b[^{}]*$", re.IGNORECASE)
-# Keyset paging: the variables holding each row's key (one per projected variable).
+# Keyset paging: the variable holding each row's key, and the separator between its parts.
 _KEY_VARIABLE = "?_defport_key"
+_KEY_SEPARATOR = '" | "'
 _PROJECTION = re.compile(
     r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE\b|\{|FROM\b)", re.IGNORECASE | re.DOTALL
 )
@@ -186,6 +188,7 @@ class RemoteStore:
         chunk_size: int = 1000,
         live_cache_seconds: float = 2.0,
         progress: bool | None = None,
+        paging: str = "auto",
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -194,6 +197,9 @@ class RemoteStore:
         self.retries = retries
         self.page_size = page_size
         self.chunk_size = chunk_size
+        if paging not in ("auto", "keyset", "offset"):
+            raise UsageError(f"unknown paging={paging!r} for the remote store: use auto, keyset or offset")
+        self.paging = paging
         self.live_cache_seconds = live_cache_seconds
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.directory = None
@@ -240,7 +246,19 @@ class RemoteStore:
                 return None
             return base + value if value.startswith("/") else value
 
-        known = {"update", "store", "auth", "user", "password", "token", "timeout", "retries", "page", "chunk"}
+        known = {
+            "update",
+            "store",
+            "auth",
+            "user",
+            "password",
+            "token",
+            "timeout",
+            "retries",
+            "page",
+            "chunk",
+            "paging",
+        }
         unknown = sorted(set(params) - known)
         if unknown:
             raise UsageError(
@@ -259,6 +277,7 @@ class RemoteStore:
                 retries=int(params.get("retries", 4)),
                 page_size=int(params.get("page", 10000)),
                 chunk_size=int(params.get("chunk", 1000)),
+                paging=params.get("paging", "auto"),
             )
         except ValueError as error:
             raise UsageError(f"bad remote store parameter in {location}: {error}") from None
@@ -505,12 +524,49 @@ class RemoteStore:
         if variables is None:  # SELECT *: ask the server for the variables first
             variables = [v.value for v in self._select_json(text + "\nLIMIT 0", **dataset).variables]
         prologue, body = _split_prologue(text)
-        if not variables or _ORDER_BY.search(text) or re.search(r"\bFROM\b", _strip_comments(body), re.IGNORECASE):
+        offset = (
+            not variables
+            or self._paging() == "offset"
+            or _ORDER_BY.search(text)
+            or re.search(r"\bFROM\b", _strip_comments(body), re.IGNORECASE)
+        )
+        if offset:
             chunks = self._offset_pages(text, variables, dataset, started)
         else:
             chunks = self._keyset_pages(prologue, body, variables, dataset, started)
+        rows = sum(chunk.count(b"\n") for chunk in chunks) - 1
+        if rows >= self.page_size:
+            # A server that sorts or filters inconsistently between pages would lose or repeat
+            # rows silently: one COUNT (one more evaluation) proves the read complete.
+            count = self._select_json(f"{prologue}\nSELECT (COUNT(*) AS ?n) WHERE {{ {{\n{body}\n}} }}", **dataset)
+            expected = int(next(iter(count))["n"].value)
+            if rows != expected and not offset:
+                log.warning(
+                    "keyset paging at %s read %d of %d rows: using LIMIT/OFFSET", self.query_url, rows, expected
+                )
+                self.paging = "offset"
+                chunks = self._offset_pages(text, variables, dataset, started)
+                rows = sum(chunk.count(b"\n") for chunk in chunks) - 1
+            if rows != expected:
+                raise StoreError(
+                    f"the SPARQL server at {self.query_url} gave {rows} rows in pages of {self.page_size} where the "
+                    f"query has {expected}: its order is not stable between pages. Raise page= (and the server's "
+                    "row cap, e.g. Virtuoso's ResultSetMaxRows and MaxSortedTopRows) so the result fits one page"
+                )
         self.last_fetch_seconds = time.monotonic() - started
         return ox.parse_query_results(b"".join(chunks), format=ox.QueryResultsFormat.TSV)
+
+    def _paging(self) -> str:
+        """``keyset``, or ``offset`` on Virtuoso (found by its Server header): Virtuoso 7.2 orders and
+        filters a computed key inconsistently (rows are lost), so it is read with LIMIT/OFFSET."""
+        if self.paging == "auto":
+            try:
+                response = self._http.get(self.query_url, params={"query": "ASK {}"}, headers={"Accept": _JSON_RESULTS})
+                server = response.headers.get("server", "")
+            except httpx.HTTPError:
+                server = ""
+            self.paging = "offset" if "virtuoso" in server.lower() else "keyset"
+        return self.paging
 
     def _progress(self, rows: int, started: float) -> None:
         if self.progress:
@@ -521,53 +577,56 @@ class RemoteStore:
     ) -> list[bytes]:
         """The TSV header, then the rows of every page (see ``_paged_select``)."""
         names = " ".join(f"?{v}" for v in variables)
-        keys = [f"{_KEY_VARIABLE}{k}" for k in range(len(variables))]
-        while any(key[1:] in variables for key in keys):
-            keys = [key + "_" for key in keys]
-        # Each key is its own column, computed in a sub-select: Virtuoso 7.2 answers a CONCAT of
-        # the parts, filtered, with the key of another row.
-        inner = " ".join(f'(COALESCE(STR(?{v}), "") AS {key})' for v, key in zip(variables, keys, strict=True))
-        width = len(keys)
+        key = _KEY_VARIABLE
+        while key[1:] in variables:
+            key += "_"
+        # The key is computed by BIND in the query's group and never projected: Virtuoso 7.2
+        # answers a computed column that a FILTER reads with the value of another row, so the
+        # client computes the last row's key from the row's own terms instead.
+        parts = [f'COALESCE(IF(isBlank(?{v}), "", STR(?{v})), "")' for v in variables]
+        expression = parts[0] if len(parts) == 1 else "CONCAT(" + f", {_KEY_SEPARATOR}, ".join(parts) + ")"
+        header = ("\t".join(f"?{v}" for v in variables) + "\n").encode()
 
         def page(condition: str, tail: str) -> list[bytes]:
             query = (
-                f"{prologue}\nSELECT {names} {' '.join(keys)} WHERE {{ {{ SELECT {names} {inner} WHERE {{ {{\n"
-                f"{body}\n}} }} }} {condition} }} {tail}"
+                f"{prologue}\nSELECT {names} WHERE {{ {{\n{body}\n}} BIND ({expression} AS {key}) {condition} }} {tail}"
             )
             data = self._select_json(query, **dataset).serialize(format=ox.QueryResultsFormat.TSV)
             return [line for line in data.split(b"\n")[1:] if line]
 
-        def after(last: list[bytes]) -> str:
-            """Rows whose key tuple comes after ``last`` (the keys are plain strings: > is defined)."""
-            branches = []
-            for k in range(width):
-                equal = [f"{keys[j]} = {last[j].decode()}" for j in range(k)]
-                branches.append("(" + " && ".join([*equal, f"{keys[k]} > {last[k].decode()}"]) + ")")
-            return f"FILTER ({' || '.join(branches)})"
+        def key_of(line: bytes) -> str:
+            [row] = ox.parse_query_results(header + line + b"\n", format=ox.QueryResultsFormat.TSV)
+            return _KEY_SEPARATOR[1:-1].join(
+                "" if row[v] is None or isinstance(row[v], ox.BlankNode) else row[v].value for v in variables
+            )
 
-        chunks = [("\t".join(f"?{v}" for v in variables) + "\n").encode()]
+        def after(last: str) -> str:
+            return f"FILTER ({key} > {ox.Literal(last)})"
+
+        chunks = [header]
         total = 0
-        last: list[bytes] | None = None
-        order = f"ORDER BY {' '.join(keys)} {names}"
+        last: str | None = None
+        order = f"ORDER BY {key} {names}"
         while True:
             rows = page(after(last) if last is not None else "", f"{order} LIMIT {self.page_size}")
-            split = [row.rsplit(b"\t", width) for row in rows]
-            if len(rows) < self.page_size:
-                kept = [parts[0] for parts in split]
-            else:
+            kept = rows
+            if len(rows) >= self.page_size:
                 # The last key's rows may go on past this page: keep them for the next one.
+                final = key_of(rows[-1])
                 cut = len(rows) - 1
-                while cut > 0 and split[cut - 1][1:] == split[-1][1:]:
+                while cut > 0 and key_of(rows[cut - 1]) == final:
                     cut -= 1
-                if cut == 0:  # one key fills the page: read all its rows with OFFSET
-                    same = " && ".join(
-                        f"{key} = {value.decode()}" for key, value in zip(keys, split[-1][1:], strict=True)
+                if last is not None and key_of(rows[0]) == last:
+                    raise StoreError(
+                        f"the SPARQL server at {self.query_url} does not page consistently (a page repeats the "
+                        "last key of the page before): read this query with its own LIMIT/OFFSET"
                     )
-                    kept = self._one_key(page, f"FILTER ({same})", names, width)
-                    cut = len(rows)
+                if cut == 0:  # one key fills the page: read all its rows with OFFSET
+                    kept = self._one_key(page, f"FILTER ({key} = {ox.Literal(final)})", names)
                 else:
-                    kept = [parts[0] for parts in split[:cut]]
-                last = split[cut - 1][1:]
+                    kept = rows[:cut]
+                    final = key_of(rows[cut - 1])
+                last = final
             chunks.append(b"".join(row + b"\n" for row in kept))
             total += len(kept)
             if len(rows) < self.page_size:
@@ -577,12 +636,12 @@ class RemoteStore:
             print(file=sys.stderr)
         return chunks
 
-    def _one_key(self, page: Callable[[str, str], list[bytes]], condition: str, names: str, width: int) -> list[bytes]:
+    def _one_key(self, page: Callable[[str, str], list[bytes]], condition: str, names: str) -> list[bytes]:
         """Every row of one key (more than a page of them), in slices."""
         rows: list[bytes] = []
         while True:
             batch = page(condition, f"ORDER BY {names} LIMIT {self.page_size} OFFSET {len(rows)}")
-            rows += [row.rsplit(b"\t", width)[0] for row in batch]
+            rows += batch
             if len(batch) < self.page_size:
                 return rows
 
