@@ -53,8 +53,15 @@ def address_space_limit(pid: int) -> int | None:
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid`` (its query workers)."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children = (task / "children").read_text().split()
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # the process ended meanwhile
+        return found
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended between listing and reading
+            continue
         for child in map(int, children):
             found += [child, *descendants(child)]
     return found
