@@ -63,6 +63,7 @@ def test_init_import_query_risk_and_check_on_a_remote_store(
     assert spof.returncode == 0, spof.stderr
     assert json.loads(spof.stdout) == embedded_answers["spof"]
     assert json.loads(spof.stdout)["spofs"], "the example base has single points of failure"
+    assert "from the remote store in" in spof.stderr  # how long the network fetch took
     # A bad import exits 1 (validation failed) and a query that does not parse is a clear error.
     ghost = BATCH.read_text().replace("dp:supplier dpid:org\\/acme-optics", "dp:supplier dpid:org\\/nobody")
     bad = run_cli("import", str(write(tmp_path, "ghost.ttl", ghost)), store=location)  # type: ignore[arg-type]

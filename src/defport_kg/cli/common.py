@@ -47,6 +47,24 @@ def opened_store(store: str | None, *, create: bool = False, command: str = "def
         handle.close()
 
 
+def read_network(handle: Any) -> Any:
+    """The supply network of an opened store; from a remote store it also says how long the fetch
+    took (on stderr, so that --json output stays clean): over the network it is the slow part."""
+    import time
+
+    from defport_kg.risk import load_network
+
+    started = time.perf_counter()
+    network = load_network(handle)
+    if getattr(handle, "kind", "") == "remote":
+        typer.echo(
+            f"Read the supply network ({len(network.items):,} items, {len(network.relations):,} supply relations) "
+            f"from the remote store in {time.perf_counter() - started:.1f} s.",
+            err=True,
+        )
+    return network
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error to stderr and exit with ``code`` (never a traceback)."""
     typer.echo(f"Error: {message}", err=True)

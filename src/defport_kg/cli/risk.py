@@ -17,6 +17,7 @@ from defport_kg.cli.common import (
     handle_errors,
     opened_store,
     print_json,
+    read_network,
     resolve_iri,
 )
 from defport_kg.namespaces import compact
@@ -39,10 +40,8 @@ SystemsOnlyOption = Annotated[bool, typer.Option("--systems-only", help="Only it
 
 
 def _network(store: str | None, command: str) -> Any:
-    from defport_kg.risk import load_network
-
     with opened_store(store, command=f"defport-kg risk {command}") as handle:
-        return load_network(handle)
+        return read_network(handle)
 
 
 def _name(network: Any, iri: str | None) -> str:
@@ -338,11 +337,11 @@ def _insight(
     run: Any,
 ) -> tuple[Any, dict[str, Any], dict[str, Any] | None]:
     """Load the network, apply the evidence filter, run the analysis; with --save store its findings."""
-    from defport_kg.risk import EvidenceFilter, load_network, save_findings
+    from defport_kg.risk import EvidenceFilter, save_findings
 
     evidence = EvidenceFilter.of(as_of, min_confidence)
     with opened_store(store, command=f"defport-kg risk {command}") as handle:
-        network = evidence.apply(load_network(handle))
+        network = evidence.apply(read_network(handle))
         body = run(network).to_dict()
         body["evidence_filter"] = evidence.to_dict()
         saved = save_findings(handle, command, body, evidence.to_dict()) if save else None
@@ -583,7 +582,7 @@ def report_command(
     from pathlib import Path
 
     from defport_kg.errors import UsageError
-    from defport_kg.risk import EvidenceFilter, load_network
+    from defport_kg.risk import EvidenceFilter
     from defport_kg.risk.cutsets import check_item
     from defport_kg.risk.report import build_report, to_html, to_markdown
 
@@ -591,7 +590,7 @@ def report_command(
         raise UsageError("give --html FILE and/or --markdown FILE")
     evidence = EvidenceFilter.of(as_of, min_confidence)
     with opened_store(store, command="defport-kg risk report") as handle:
-        network = load_network(handle)
+        network = read_network(handle)
     systems = [check_item(network, resolve_iri(s)) for s in system] if system else None
     report = build_report(network, systems, evidence)
     for target, render in ((html_file, to_html), (markdown_file, to_markdown)):

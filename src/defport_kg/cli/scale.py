@@ -12,7 +12,15 @@ from typing import Annotated, Any
 
 import typer
 
-from defport_kg.cli.common import JsonOption, StoreOption, handle_errors, opened_store, print_json, resolve_iri
+from defport_kg.cli.common import (
+    JsonOption,
+    StoreOption,
+    handle_errors,
+    opened_store,
+    print_json,
+    read_network,
+    resolve_iri,
+)
 from defport_kg.namespaces import compact
 
 app = typer.Typer(
@@ -35,11 +43,11 @@ UnitOption = Annotated[
 
 def _network(store: str | None, command: str, unit: str = "organisation") -> Any:
     """Check the unit kind first (a typo fails fast, exit 2), then load the network once."""
-    from defport_kg.risk import check_unit_kind, load_network
+    from defport_kg.risk import check_unit_kind
 
     check_unit_kind(unit)
     with opened_store(store, command=command) as handle:
-        return load_network(handle)
+        return read_network(handle)
 
 
 def _name(iri: str | None, labels: dict[str, str]) -> str:
