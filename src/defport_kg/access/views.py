@@ -321,10 +321,11 @@ class AccessControl:
 
     def _sweep(self) -> None:
         now = time.monotonic()
-        in_use = {p.parent for p in self.in_use()} | {p for p in self.in_use()}
+        # A worker has a view's database open: <root>/<key>/oxigraph, retired as its folder <root>/<key>.
+        in_use = {p.parent for p in self.in_use()}
         keep: list[tuple[float, Path]] = []
         for since, folder in self._retired:
-            if now - since < _RETIRE_GRACE_SECONDS or any(str(p).startswith(str(folder)) for p in in_use):
+            if now - since < _RETIRE_GRACE_SECONDS or folder in in_use:
                 keep.append((since, folder))
             else:
                 shutil.rmtree(folder, ignore_errors=True)

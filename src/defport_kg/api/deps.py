@@ -63,16 +63,21 @@ def view_of(request: Request, known: View | None = None) -> View:
     return view
 
 
+async def caller_view(request: Request) -> View:
+    """``view_of`` for async code: the common case (the view exists) costs no thread; making one
+    (it may take seconds) runs in a thread."""
+    access = request.app.state.access
+    known = access.cached_view(access.clearance_for(getattr(request.state, "api_key", None)))
+    if known is not None:
+        return view_of(request, known)
+    return await run_in_threadpool(view_of, request)
+
+
 async def get_store(request: Request, key: CurrentKey) -> EmbeddedStore:
     """The caller's view of the store: every read route answers from what its caller may see.
 
-    Async, so that the common case (the view exists) costs no thread; making one runs in a thread.
-    """
-    access = request.app.state.access
-    known = access.cached_view(access.clearance_for(key))
-    if known is not None:
-        return view_of(request, known).store  # type: ignore[no-any-return]
-    return (await run_in_threadpool(view_of, request)).store  # type: ignore[no-any-return]
+    ``key`` is declared so that the key is resolved (into the request state) before the view."""
+    return (await caller_view(request)).store  # type: ignore[no-any-return]
 
 
 def read_store(request: Request) -> Any:

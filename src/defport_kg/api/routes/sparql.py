@@ -21,6 +21,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 
 from defport_kg.api import examples
+from defport_kg.api.deps import caller_view
 from defport_kg.api.problems import problem
 from defport_kg.querying import is_update
 from defport_kg.settings import Settings, get_settings
@@ -173,7 +174,7 @@ async def answer(request: Request) -> Response:
         service_allowlist=tuple(settings.service_allowlist),
     )
     request.state.query_text = parsed.text
-    view = await _caller_view(request)
+    view = await caller_view(request)
     outcome = await engine.run_async(query, view)
     return _response(outcome, settings)
 
@@ -256,17 +257,6 @@ def _handler_for(app: Any, error: Exception) -> Any:
     return None
 
 
-async def _caller_view(request: Request) -> Any:
-    """The caller's view; made in a thread when it does not exist yet (it may take seconds)."""
-    from defport_kg.api.deps import view_of
-
-    access = request.app.state.access
-    cached = access.cached_view(access.clearance_for(getattr(request.state, "api_key", None)))
-    if cached is not None:
-        return view_of(request, cached)
-    return await anyio.to_thread.run_sync(view_of, request)
-
-
 def _endpoint(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
@@ -298,7 +288,7 @@ async def _service_description(request: Request, settings: Settings) -> Response
     app = request.app
     engine = await anyio.to_thread.run_sync(engine_for, app)
     # Per view: the sizes of graphs the caller may not see are not described to it.
-    view = await _caller_view(request)
+    view = await caller_view(request)
     descriptions = app.state.__dict__.setdefault("sparql_description_sizes", {})
     key = (view.path, view.graphs) if not view.full else None
     cached = descriptions.get(key)
