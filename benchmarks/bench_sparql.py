@@ -272,6 +272,7 @@ def interleaved(store_dir: Path, url: str, query: str, rounds: int) -> tuple[lis
     import pyoxigraph as ox
 
     from defport_kg.namespaces import LIVE_GRAPH
+    from defport_kg.store.terms import graph_term
 
     copy = baseline_copy(store_dir)
     local = ox.Store.read_only(str(copy))
@@ -282,7 +283,7 @@ def interleaved(store_dir: Path, url: str, query: str, rounds: int) -> tuple[lis
     remote: list[float] = []
     for round_ in range(rounds + 2):
         tick = time.perf_counter()
-        local.query(query, default_graph=[ox.NamedNode(LIVE_GRAPH)]).serialize(format=ox.QueryResultsFormat.JSON)
+        local.query(query, default_graph=[graph_term(LIVE_GRAPH)]).serialize(format=ox.QueryResultsFormat.JSON)
         middle = time.perf_counter()
         connection.request("GET", path, headers={"Accept": ACCEPT})
         response = connection.getresponse()

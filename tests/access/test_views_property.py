@@ -18,6 +18,7 @@ import pytest
 from defport_kg.access import AccessControl, Clearance, Marking, Scheme, derived_marking, marking_quads
 from defport_kg.namespaces import CATALOG_GRAPH, LIVE_GRAPH, SYSTEM_GRAPH_PREFIX
 from defport_kg.store import EmbeddedStore
+from defport_kg.store.terms import graph_term
 
 SCHEME = Scheme()
 ORGS = [f"https://w3id.org/defport/id/org/o{i}" for i in range(3)]
@@ -94,7 +95,7 @@ def test_views_hold_exactly_what_the_clearance_sees(on_disk: bool, strategy: str
                 expected_live = set().union(*(made[g][1] for g in live)) if live else set()
                 got_live = {
                     (q.subject, q.predicate, q.object)
-                    for q in view.store.raw.quads_for_pattern(None, None, None, ox.NamedNode(LIVE_GRAPH))
+                    for q in view.store.raw.quads_for_pattern(None, None, None, graph_term(LIVE_GRAPH))
                 }
                 assert got_live == expected_live, (case, clearance)
                 assert set(view.graphs) == live

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 import pytest
 
 from defport_kg.imports import list_imports
-from defport_kg.namespaces import LIVE_GRAPH
 from defport_kg.store import EmbeddedStore
 from tests.conftest import ROOT, run_cli
 from tests.imports.conftest import BATCH, TEMPLATE_CSVS, write
@@ -151,8 +150,8 @@ def test_upgrade_reloads_changed_graphs_and_reports_what_the_shapes_reject(store
     store.raw.update(
         f"DELETE WHERE {{ GRAPH <{ontology}> {{ <https://w3id.org/defport/ontology#Company> "
         f"<http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} ;"
-        f"DELETE WHERE {{ GRAPH <{LIVE_GRAPH}> {{ <https://w3id.org/defport/ontology#Company> "
-        f"<http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
+        # the live data: the store's default graph
+        "DELETE WHERE { <https://w3id.org/defport/ontology#Company> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
     )
     # Data that an older, laxer shapes version let in (no country): the new shapes reject it.
     old = "https://w3id.org/defport/id/import/old-version"

@@ -185,6 +185,7 @@ def test_the_thread_engine_stops_reading_rows_at_the_deadline() -> None:
         turtle_quads("".join(f"o:x{i} rdfs:label 'x{i}' .\n" for i in range(2000))),
         role="import",
     )
+    threads_before = threading.active_count()  # other tests of this process may have left some
     engine = ThreadEngine(store, timeout=0.3, workers=2)
     try:
         tick = time.monotonic()
@@ -193,7 +194,7 @@ def test_the_thread_engine_stops_reading_rows_at_the_deadline() -> None:
         assert outcome.status == 503 and time.monotonic() - tick < 2.0
         time.sleep(0.5)  # the abandoned query stops at its next batch of rows
         assert engine.run(QueryRequest(COUNT)).status == 200
-        assert threading.active_count() < 50
+        assert threading.active_count() - threads_before <= 4  # the pool's threads, no pile-up
     finally:
         engine.close()
 

@@ -14,6 +14,7 @@ import pytest
 from defport_kg.errors import StoreLockedError, UsageError
 from defport_kg.namespaces import CATALOG_GRAPH, LIVE_GRAPH
 from defport_kg.store import STATUS_LIVE, STATUS_SUPERSEDED, EmbeddedStore
+from defport_kg.store.terms import graph_term
 from tests.conftest import turtle_quads
 
 G1 = "https://w3id.org/defport/id/import/g1"
@@ -94,10 +95,36 @@ def test_staging_left_by_a_crash_is_cleaned_on_open(tmp_path: Path) -> None:
 def test_check_reports_a_tampered_live_graph(memory_store: EmbeddedStore) -> None:
     memory_store.add_source_graph(G1, turtle_quads(SHARES), role="import")
     memory_store.raw.add(
-        ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"), ox.NamedNode(LIVE_GRAPH))
+        ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"), graph_term(LIVE_GRAPH))
     )
     problems = memory_store.check()
     assert problems == ["1 triples in the live data belong to no live source graph"]
+
+
+BLANK = "s:a dp:item i:x ; dp:share 0.5 ; rdfs:seeAlso [ rdfs:comment \"blank\" ] ."
+
+
+def test_a_store_with_the_live_data_in_a_named_graph_is_moved_once_on_open(tmp_path: Path) -> None:
+    """Stores made before the live data moved to the default graph still open, and come out the same."""
+    store = EmbeddedStore.open(tmp_path / "s", create=True)
+    store.add_source_graph(G1, turtle_quads(SHARES + BLANK), role="import")
+    store.add_source_graph(G2, turtle_quads(SHARES), role="import")
+    before = sorted(map(str, store.graph_quads(LIVE_GRAPH)))
+    store.raw.update(f"MOVE DEFAULT TO <{LIVE_GRAPH}>")  # the layout of earlier versions
+    assert not any(True for _ in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    store.close()
+    del store
+    reopened = EmbeddedStore.open(tmp_path / "s")
+    assert sorted(map(str, reopened.graph_quads(LIVE_GRAPH))) == before
+    assert not reopened.raw.contains_named_graph(ox.NamedNode(LIVE_GRAPH))
+    assert reopened.check() == []
+    [row] = reopened.select(SUM_OF_SHARES)
+    assert row == {"total": 0.75, "n": 2}
+    # The blank node is still the one of its source graph: retiring the graph takes it out of the live data.
+    reopened.retire(G1)
+    assert reopened.select('SELECT ?n WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#comment> "blank" }') == []
+    assert reopened.check() == []
+    reopened.close()
 
 
 def test_catalog_is_not_part_of_the_live_data(memory_store: EmbeddedStore) -> None:

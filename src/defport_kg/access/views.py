@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from defport_kg.access.catalog import Catalogue, GraphRecord, read_catalogue, visible_catalogue_quads
 from defport_kg.access.markings import Clearance, Marking, Scheme, derived_marking
 from defport_kg.namespaces import CATALOG_GRAPH, LIVE_GRAPH
+from defport_kg.store.terms import graph_term
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ VIEW_DIR = "access-views"
 _STATUS_LIVE = "https://w3id.org/defport/ontology#Live"
 # Transient states of a commit in progress: never part of anyone's view.
 _TRANSIENT = frozenset({"https://w3id.org/defport/ontology#Staging", "https://w3id.org/defport/ontology#Activating"})
-_LIVE = ox.NamedNode(LIVE_GRAPH)
+_LIVE = graph_term(LIVE_GRAPH)
 _CATALOG_NODE = ox.NamedNode(CATALOG_GRAPH)
 # A retired view's folder is deleted only after this long unused (a request may still hold it).
 _RETIRE_GRACE_SECONDS = 600.0
@@ -312,7 +313,7 @@ class AccessControl:
                 # escaped), so adding the graph name there makes N-Quads.
                 batch.append(data.replace(b" .\n", f" {node} .\n".encode()))
                 if live:
-                    batch.append(data.replace(b" .\n", f" {_LIVE} .\n".encode()))
+                    batch.append(data)  # lines without a graph name: the default graph, the live data
                 return
         quads = list(self.store.graph_quads(graph))
         target.bulk_extend(quads)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from defport_kg.errors import NotFoundError, UsageError, ValidationFailed
 from defport_kg.imports.provenance import local_user
-from defport_kg.namespaces import CATALOG_GRAPH, DCTERMS, DP, IMPORT_PREFIX, LIVE_GRAPH, PROV, RDFS, XSD, expand
+from defport_kg.namespaces import CATALOG_GRAPH, DCTERMS, DP, IMPORT_PREFIX, PROV, RDFS, XSD, expand
 from defport_kg.store import STATUS_LIVE, STATUS_ROLLED_BACK, STATUS_SUPERSEDED, EmbeddedStore
 
 if TYPE_CHECKING:
@@ -291,11 +291,6 @@ def _rollback(store: EmbeddedStore, reference: str, *, user: str | None) -> Roll
     # activate() makes one graph live in the same update; any further earlier versions join it there.
     extra = [note]
     for graph in previous[1:]:
-        extra.append(
-            f"""INSERT {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }};
-            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
-            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
-            INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }} }}"""
-        )
+        extra.append(store.activation_update(graph))
     store.activate(previous[0], retire=[record.graph], retire_status=STATUS_ROLLED_BACK, extra_update=";\n".join(extra))
     return RollbackResult(record.graph, previous, report)

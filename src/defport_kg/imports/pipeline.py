@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -146,21 +145,14 @@ def _replacing(store: EmbeddedStore, replace: str | None) -> list[str]:
 # -- committing ------------------------------------------------------------------------------
 
 
-def _split(quads: list[ox.Quad]) -> tuple[bytes, list[ox.Quad]]:
-    """The batch as N-Triples bytes of its statements without blank nodes (for the bulk loader) and
-    the statements with one (kept as terms: every load renames blank nodes). Graph names are dropped:
-    TriG/N-Quads graph names are kept in provenance, their triples go into the import graph."""
-    ground: list[ox.Quad] = []
-    blank: list[ox.Quad] = []
-    for quad in quads:
-        (blank if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode) else ground).append(
-            quad
-        )
-    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in ground):
-        ground = [ox.Quad(q.subject, q.predicate, q.object) for q in ground]
-    out = io.BytesIO()
-    ox.serialize(ground, out, ox.RdfFormat.N_TRIPLES)  # quads of the default graph: plain N-Triples
-    return out.getvalue(), blank
+def _ntriples(quads: list[ox.Quad]) -> bytes:
+    """The batch as N-Triples for the bulk loader (``EmbeddedStore.commit_bulk`` keeps the lines with
+    blank nodes apart itself). Graph names are dropped: TriG/N-Quads graph names are kept in
+    provenance, their triples go into the import graph."""
+    try:
+        return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)  # quads of the default graph
+    except ValueError:  # some in named graphs: "The N-Triples format does not support named graphs"
+        return ox.serialize([ox.Quad(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
 
 
 def _commit(
@@ -184,11 +176,11 @@ def _commit(
     # Recorded even when it is the default: the marking is part of the import's provenance.
     marked = marking_quads(graph, marking or Marking((settings or get_settings()).default_import_marking))
     if len(quads) >= (settings or get_settings()).bulk_commit_min_triples:
-        data, blank = _split(quads)
-        count = len(set(data.splitlines())) + len({(q.subject, q.predicate, q.object) for q in blank})
+        data = _ntriples(quads)
+        count = len(set(data.splitlines()))  # one statement a line, a blank node's label its own
         provenance = provenance_quads(graph, sources, triple_count=count, report=report, user=user,
                                       shapes_version=shapes_version(), replaced=replaced) + marked
-        store.commit_bulk(graph, data, role="import", blank=blank, triple_count=count, label=label,
+        store.commit_bulk(graph, data, role="import", triple_count=count, label=label,
                           extra_quads=provenance, retire=replaced, exclusive=exclusive)
         return import_id, graph, count
     triples = {(q.subject, q.predicate, q.object) for q in quads}

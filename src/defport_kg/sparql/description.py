@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from defport_kg.namespaces import CATALOG_GRAPH, DCTERMS, LIVE_GRAPH, PREFIXES, RDF, RDFS
 from defport_kg.sparql.execution import permitted_graphs
+from defport_kg.store.terms import graph_term
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -35,15 +36,19 @@ _RESULT_FORMATS = (
 
 
 def graph_sizes(raw: ox.Store) -> dict[str, int]:
-    """Triples per permitted graph (the live union included), counted in one pass."""
+    """Triples per permitted graph (the live union included), counted by the store (two queries)."""
     allowed_default, _ = permitted_graphs(raw)
+    named = sorted(g for g in allowed_default if g != LIVE_GRAPH)
     rows = raw.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-        named_graphs=[ox.NamedNode(g) for g in sorted(allowed_default)],
+        named_graphs=[ox.NamedNode(g) for g in named],
     )
     sizes = {g: 0 for g in allowed_default}
     for row in rows:
         sizes[row["g"].value] = int(row["n"].value)
+    # The live data is the default graph of an embedded store (graph_term), not one of its named graphs.
+    live = raw.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_term(LIVE_GRAPH))
+    sizes[LIVE_GRAPH] = int(next(iter(live))["n"].value)
     return sizes
 
 

@@ -8,8 +8,9 @@ same function serves the killable worker processes (on a snapshot) and the threa
 Dataset (CONTRACT §1 and the SPARQL 1.1 Protocol):
 - ``default-graph-uri`` / ``named-graph-uri`` given: they make the dataset, whatever FROM says;
 - else the query's FROM / FROM NAMED make it;
-- else the default graph is the live data (``dpid:graph/live``, each triple once) and GRAPH sees the
-  live source graphs and the catalogue.
+- else the default graph is the live data (``dpid:graph/live``, each triple once; an embedded store
+  keeps it in its default graph, see ``store.terms.graph_term``) and GRAPH sees the live source
+  graphs and the catalogue.
 Whichever way, every graph must be a permitted one (the live source graphs, the live union, the
 catalogue) or allow-listed and outside our own namespace; staging, superseded and system graphs
 (keys, audit) are never reachable. The dataset is always passed to pyoxigraph explicitly, so it is
@@ -36,6 +37,7 @@ from defport_kg.sparql.safety import (
     analyse,
     check_services,
 )
+from defport_kg.store.terms import graph_term
 
 _CATALOG = ox.NamedNode(CATALOG_GRAPH)
 _STATUS = ox.NamedNode(DP + "status")
@@ -166,7 +168,7 @@ def _run(
         result = store.query(
             request.text,
             prefixes=PREFIXES,
-            default_graph=[ox.NamedNode(g) for g in defaults],
+            default_graph=[graph_term(g) for g in defaults],
             named_graphs=[ox.NamedNode(g) for g in named],
         )
         written = write_result(
@@ -204,7 +206,7 @@ def _merged(raw: ox.Store, defaults: list[str], named: list[str]) -> ox.Store:
     for graph in defaults:
         merged.extend(
             ox.Quad(q.subject, q.predicate, q.object, _MERGED)
-            for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            for q in raw.quads_for_pattern(None, None, None, graph_term(graph))
         )
     for graph in named:
         merged.extend(raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

@@ -1,9 +1,12 @@
 """The embedded, persistent store (pyoxigraph on RocksDB) with CONTRACT §1 graph semantics.
 
-Every source lives in its own named graph. ``dpid:graph/live`` holds the set union of the live
-source graphs and is maintained in the same atomic operation as every write, so the default graph
-of every query counts each triple once (pyoxigraph's own union default graph repeats triples that
-two graphs assert, and a sum of ``dp:share`` would double count).
+Every source lives in its own named graph. The live data (public IRI ``dpid:graph/live``) is the
+set union of the live source graphs, kept in the store's default graph and maintained in the same
+atomic operation as every write, so the default graph of every query counts each triple once
+(pyoxigraph's own union default graph repeats triples that two graphs assert, and a sum of
+``dp:share`` would double count). The default graph, not a named one, because RocksDB indexes it
+three ways instead of six: every committed triple is written twice, and this copy is the cheap one.
+Stores made before that kept it in the named graph; ``open`` moves it (``_move_live_to_default``).
 
 pyoxigraph 0.5 is atomic only for ``extend``, ``load`` into an empty graph and ``update``; each
 write below is exactly one of those, so a process killed at any moment leaves the store as before
@@ -12,6 +15,7 @@ or as after (at worst an inactive staging graph, which ``cleanup_staging`` remov
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import logging
@@ -35,11 +39,12 @@ from defport_kg.namespaces import (
 )
 from defport_kg.store import lock
 from defport_kg.store.binding import bind_values
-from defport_kg.store.terms import to_python, to_term
+from defport_kg.store.terms import graph_term, to_python, to_term
 
 DATABASE_DIR = "oxigraph"
 
-_LIVE = ox.NamedNode(LIVE_GRAPH)
+_LIVE = ox.DefaultGraph()  # where the live data is kept (see graph_term)
+_LEGACY_LIVE = ox.NamedNode(LIVE_GRAPH)  # where stores made before kept it
 _CATALOG = ox.NamedNode(CATALOG_GRAPH)
 _STATUS = ox.NamedNode(DP + "status")
 _ROLE = ox.NamedNode(DP + "graphRole")
@@ -96,10 +101,45 @@ def _blank_ntriples(blank: Sequence[Triple]) -> list[bytes]:
     return out.split(b" .\n")[:-1]
 
 
-def _paired(lines: list[bytes], first: ox.NamedNode, second: ox.NamedNode) -> bytes:
-    """N-Quads holding each statement twice, in ``first`` and right after it in ``second``."""
-    a, b = f" <{first.value}> .\n".encode(), f" <{second.value}> .\n".encode()
-    return b"".join(line + a + line + b for line in lines)
+def _blank_lines_apart(ntriples: bytes) -> tuple[bytes, list[bytes]]:
+    """N-Triples without the lines that may hold a blank node, and those lines (without their ' .').
+
+    Sorted by a byte test on the lines, not by looking at terms (a Python loop over a million terms
+    cost more than the rest): a line holding ``_:`` anywhere goes with the blank-node ones, which is
+    harmless for the few whose ``_:`` is inside a literal or IRI (they are loaded the same way)."""
+    if b"_:" not in ntriples:
+        return ntriples, []
+    lines = ntriples.split(b" .\n")
+    if not lines[-1].strip():
+        lines.pop()  # what follows the last statement's " .\n": nothing
+    ground = [line for line in lines if b"_:" not in line]
+    blank = [line for line in lines if b"_:" in line]
+    return (b" .\n".join(ground) + b" .\n") if ground else b"", blank
+
+
+def _at_once(operations: list[Callable[[], Any]]) -> None:
+    """Run writes in parallel threads (bulk loads release the GIL) and wait for all of them; the
+    first failure is raised once every one has ended."""
+    if len(operations) == 1:
+        operations[0]()
+        return
+    with concurrent.futures.ThreadPoolExecutor(len(operations), thread_name_prefix="bulk-load") as pool:
+        futures = [pool.submit(operation) for operation in operations]
+    for future in futures:
+        future.result()
+
+
+def _with_live_copies(lines: list[bytes], graph: ox.NamedNode) -> bytes:
+    """N-Quads holding each statement twice, in ``graph`` and right after it in the live data (the
+    default graph: no graph name). Built by slice assignment, so the interleaving costs C, not
+    Python, per statement."""
+    n = len(lines)
+    parts: list[bytes] = [b""] * (4 * n)
+    parts[0::4] = lines
+    parts[1::4] = [f" <{graph.value}> .\n".encode()] * n
+    parts[2::4] = lines
+    parts[3::4] = [b" .\n"] * n
+    return b"".join(parts)
 
 
 def _joined(head: bytes, tail: bytes | list[bytes]) -> bytes:
@@ -146,8 +186,24 @@ class EmbeddedStore:
             raise StoreError(f"cannot open the store {directory}: {error}") from None
         lock.write_holder(directory, command)
         store = cls(raw, directory)
+        store._move_live_to_default()
         store.cleanup_staging()
         return store
+
+    def _move_live_to_default(self) -> None:
+        """Stores made before the live data moved to the default graph kept it in the named graph
+        ``dpid:graph/live``; move it there once. Copied as terms (a text load would rename blank
+        nodes, parting them from their source graph's copy), then the old graph is dropped; a crash
+        in between leaves both, and the next open simply does it again."""
+        if not any(True for _ in self.raw.quads_for_pattern(None, None, None, _LEGACY_LIVE)):
+            return
+        log.info("moving the live data of %s from <%s> to the default graph (once)", self.directory, LIVE_GRAPH)
+        quads = [
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in self.raw.quads_for_pattern(None, None, None, _LEGACY_LIVE)
+        ]
+        self._write(lambda: self.raw.bulk_extend(quads))
+        self._write(lambda: self.raw.remove_graph(_LEGACY_LIVE))
 
     @classmethod
     def in_memory(cls) -> EmbeddedStore:
@@ -198,7 +254,7 @@ class EmbeddedStore:
         kwargs: dict[str, Any] = {}
         if not use_query_dataset:
             graphs = default_graph if default_graph is not None else [LIVE_GRAPH]
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in graphs]
+            kwargs["default_graph"] = [graph_term(g) for g in graphs]
             names = named_graphs if named_graphs is not None else self.live_graphs()
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in names]
         if substitutions:
@@ -220,10 +276,10 @@ class EmbeddedStore:
         return bool(self.query(bind_values(sparql, bindings)))
 
     def graph_quads(self, graph: str) -> Iterator[ox.Quad]:
-        return self.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return self.raw.quads_for_pattern(None, None, None, graph_term(graph))
 
     def triple_count(self, graph: str = LIVE_GRAPH) -> int:
-        rows = self.raw.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.NamedNode(graph))
+        rows = self.raw.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_term(graph))
         return int(next(iter(rows))["n"].value)
 
     def source_graphs(self) -> list[dict[str, Any]]:
@@ -300,12 +356,7 @@ class EmbeddedStore:
     ) -> None:
         """In ONE atomic update: take ``retire`` graphs out of the live data and make ``graph`` live."""
         parts = [self._retire_update(g, retire_status) for g in retire]
-        parts.append(
-            f"""INSERT {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }};
-            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
-            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
-            INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }} }}"""
-        )
+        parts.append(self.activation_update(graph))
         if extra_update:
             parts.append(extra_update)
         self._write(lambda: self.raw.update(";\n".join(parts)))
@@ -330,7 +381,7 @@ class EmbeddedStore:
 
     def _retire_update(self, graph: str, status: str) -> str:
         # A triple leaves the live union only when no other live source graph asserts it.
-        return f"""DELETE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
+        return f"""DELETE {{ ?s ?p ?o }} WHERE {{
               GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }}
               GRAPH <{graph}> {{ ?s ?p ?o }}
               FILTER NOT EXISTS {{
@@ -350,6 +401,7 @@ class EmbeddedStore:
         *,
         role: str,
         blank: Sequence[Triple] = (),
+        blank_lines: Sequence[bytes] = (),
         triple_count: int | None = None,
         label: str | None = None,
         extra_quads: Iterable[ox.Quad] = (),
@@ -359,29 +411,28 @@ class EmbeddedStore:
     ) -> int:
         """Commit a large source graph without one huge transaction.
 
-        ``ntriples`` holds the statements without blank nodes (N-Triples bytes: loaded by pyoxigraph's
-        bulk loader, fast); ``blank`` the statements with one, as terms. Every load renames blank
-        nodes, consistently within one document: so the blank-node statements are loaded as ONE
-        N-Quads document that holds each of them twice, for the graph and for the live data, which
-        keeps graph and live copy the same node (writing them as Python terms cost more than the
-        loads of the whole batch: 2 s of 24 s for a million triples).
+        ``ntriples``: N-Triples bytes, one statement a line (as pyoxigraph writes them); ``blank``
+        more statements as terms, or ``blank_lines`` as N-Triples lines without their ' .' (blank
+        node labels consistent across all three). Every load renames blank nodes, consistently
+        within one document, so a statement with a blank node has its graph copy and its live copy
+        written by the same document (the live data's), to stay the same node.
 
         A single ``extend`` of a million triples (graph + live copy) takes minutes: RocksDB
-        transactions grow superlinearly. So the graph is catalogued as staging (one atomic write)
-        and bulk loaded (not atomic, but a staging graph is never live and ``cleanup_staging``
-        drops it if the process dies). It then becomes live:
+        transactions grow superlinearly. So the commit is a bulk load, made safe by the catalogue:
 
-        - ``exclusive=False``: by ``activate``, one atomic update; readers never see half of it.
+        - ``exclusive=False``: the graph is catalogued as staging (one atomic write) and bulk loaded
+          (not atomic, but a staging graph is never live and ``cleanup_staging`` drops it if the
+          process dies); ``activate`` then makes it live in one atomic update, so readers never see
+          half of it.
         - ``exclusive=True``, only for a process that holds the store alone with no concurrent
-          readers (the command line): the graph is marked ``Activating``; one load then writes the
-          blank-node statements to both graphs and the others to the live graph; one final update
-          marks it live (and retires ``retire``). If the process dies in between, the next ``open``
-          removes from the live data what the graph holds — so the store is, to anyone who can open
-          it, exactly as before or exactly as after. That needs every live copy to have its graph
-          copy: the ground statements reached the graph before, and the loader ingests each batch
-          of quads atomically (all its index files in one RocksDB ingestion; batches of 1,000,000
-          quads), with each blank-node statement's two copies adjacent from the document's start,
-          so no batch holds one copy without the other.
+          readers (the command line): the graph is catalogued as ``Activating``; two bulk loads,
+          one into the graph and one into the live data, run at once (pyoxigraph lets go of the
+          GIL: both cores work); one final update marks it live (and retires ``retire``). If the
+          process dies before that update, the next ``open`` takes out of the live data every
+          triple that no live source graph asserts (``_undo_activation``) and drops the graph — so
+          the store is, to anyone who can open it, exactly as before or exactly as after. The
+          blank-node statements are loaded in the live data's document, each twice (graph copy and
+          live copy), so both copies are the same node.
 
         Returns the number of distinct triples in the graph (``triple_count`` when the caller knows it).
         """
@@ -389,27 +440,30 @@ class EmbeddedStore:
             raise UsageError(f"the graph {graph} exists already")
         node = ox.NamedNode(graph)
         retired = list(retire)
-        catalog = [*self._catalog_quads(node, role, STATUS_STAGING, label), *extra_quads]
+        status = STATUS_ACTIVATING if exclusive else STATUS_STAGING
+        catalog = [*self._catalog_quads(node, role, status, label), *extra_quads]
         self._write(lambda: self.raw.extend(catalog))
-        blank_lines = _blank_ntriples(blank)
+        ntriples, found = _blank_lines_apart(ntriples)
+        blank_lines = [*blank_lines, *found, *_blank_ntriples(blank)]
         if not exclusive:
             self._bulk_copy(_joined(ntriples, blank_lines), node)
             self.activate(graph, retire=retired, retire_status=retire_status)
         else:
-            self._bulk_copy(ntriples, node)
-            self._write(lambda: self.raw.update(self._set_status_update(graph, STATUS_ACTIVATING)))
-            self._bulk_copy(_joined(_paired(blank_lines, node, _LIVE), ntriples), _LIVE, quads=True)
+            live = _joined(_with_live_copies(blank_lines, node), ntriples)
+            loads = [lambda: self.raw.bulk_load(live, ox.RdfFormat.N_QUADS)]
+            if ntriples:
+                loads.append(lambda: self.raw.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=node))
+            self._write(lambda: _at_once(loads))
             # Live first, then retire: a triple the old version shares with the new one stays live.
             parts = [self._set_status_update(graph, STATUS_LIVE)]
             parts += [self._retire_update(g, retire_status) for g in retired]
             self._write(lambda: self.raw.update(";\n".join(parts)))
         return triple_count if triple_count is not None else self.triple_count(graph)
 
-    def _bulk_copy(self, data: bytes, graph: ox.NamedNode, *, quads: bool = False) -> None:
-        """One bulk load: N-Triples into ``graph``; or N-Quads whose lines without a graph go there."""
+    def _bulk_copy(self, data: bytes, graph: ox.NamedNode) -> None:
+        """One bulk load of N-Triples into ``graph``."""
         if data:
-            fmt = ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES
-            self._write(lambda: self.raw.bulk_load(data, fmt, to_graph=graph))
+            self._write(lambda: self.raw.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph))
 
     def replace_from_staged(self, graph: str, staged: str, *, extra_update: str = "") -> None:
         """In ONE atomic update: give ``graph`` the content of the staged graph ``staged`` (then dropped).
@@ -421,7 +475,7 @@ class EmbeddedStore:
         parts = []
         if live:
             parts.append(
-                f"""DELETE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
+                f"""DELETE {{ ?s ?p ?o }} WHERE {{
                   GRAPH <{graph}> {{ ?s ?p ?o }}
                   FILTER NOT EXISTS {{
                     GRAPH <{CATALOG_GRAPH}> {{ ?other <{DP}status> <{STATUS_LIVE}> }}
@@ -432,7 +486,7 @@ class EmbeddedStore:
             )
         parts += [f"DROP SILENT GRAPH <{graph}>", f"ADD SILENT <{staged}> TO <{graph}>"]
         if live:
-            parts.append(f"INSERT {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            parts.append(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         parts += [
             f"DROP SILENT GRAPH <{staged}>",
             f"""DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{staged}> ?p ?o }} }}
@@ -448,16 +502,27 @@ class EmbeddedStore:
             parts.append(extra_update)
         self._write(lambda: self.raw.update(";\n".join(parts)))
 
+    def activation_update(self, graph: str) -> str:
+        """The SPARQL Update that makes ``graph`` live: its triples join the live data (the default
+        graph here; ``RemoteStore`` has its own), its catalogue status becomes Live."""
+        return f"""INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }};
+            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
+            INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }} }}"""
+
     def _set_status_update(self, graph: str, status: str) -> str:
         return f"""DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
             WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
             INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{status}> }} }}"""
 
     def _undo_activation(self, graph: str) -> None:
-        """Undo an interrupted bulk commit: its triples leave the live data unless another live graph
-        asserts them (before the commit began, the live data was exactly the union of those)."""
-        update = f"""DELETE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{
-              GRAPH <{graph}> {{ ?s ?p ?o }}
+        """Undo an interrupted bulk commit. Before it began the live data was exactly the union of
+        the live source graphs, and the commit only added to it: so every live triple that no live
+        source graph asserts goes (whichever of its two loads had landed), then the graph itself.
+        This reads the whole live data, once, and only after a crash."""
+        log.warning("undoing the interrupted commit of %s (reading the live data once)", graph)
+        update = f"""DELETE {{ ?s ?p ?o }} WHERE {{
+              ?s ?p ?o
               FILTER NOT EXISTS {{
                 GRAPH <{CATALOG_GRAPH}> {{ ?other <{DP}status> <{STATUS_LIVE}> }}
                 GRAPH ?other {{ ?s ?p ?o }}
@@ -475,7 +540,7 @@ class EmbeddedStore:
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Write quads to system graphs in one atomic operation (never to source graphs)."""
         batch = list(quads)
-        if any(q.graph_name == _LIVE or isinstance(q.graph_name, ox.DefaultGraph) for q in batch):
+        if any(q.graph_name in (_LIVE, _LEGACY_LIVE) for q in batch):
             raise StoreError("internal: the live graph is only written through source graphs")
         self._write(lambda: self.raw.extend(batch))
 
@@ -520,13 +585,13 @@ class EmbeddedStore:
         missing = self.raw.query(
             f"""SELECT (COUNT(*) AS ?n) WHERE {{
               VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}
-              FILTER NOT EXISTS {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} }}"""
+              FILTER NOT EXISTS {{ ?s ?p ?o }} }}"""
         )
         n_missing = int(next(iter(missing))["n"].value)
         if n_missing:
             problems.append(f"{n_missing} triples of live source graphs are missing from the live data")
         extra = self.raw.query(
-            f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }}
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o
               FILTER NOT EXISTS {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} }}"""
         )
         n_extra = int(next(iter(extra))["n"].value)
@@ -583,7 +648,7 @@ class EmbeddedStore:
     ) -> Iterator[ox.Quad]:
         """Quads matching a pattern (``None`` matches anything), as pyoxigraph's ``quads_for_pattern``."""
         if isinstance(graph_name, str):
-            graph_name = ox.NamedNode(graph_name)
+            graph_name = graph_term(graph_name)
         return self.raw.quads_for_pattern(subject, predicate, object, graph_name)
 
     def graph_names(self, prefix: str = "") -> list[str]:
@@ -594,7 +659,7 @@ class EmbeddedStore:
 
     def has_triples(self, graph: str) -> bool:
         """Whether ``graph`` holds any triple (catalogued or not, e.g. the shapes graph)."""
-        return any(True for _ in self.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return any(True for _ in self.raw.quads_for_pattern(None, None, None, graph_term(graph)))
 
     def query_with_prefixes(
         self, sparql: str, prefixes: dict[str, str], *, named_graphs: list[str] | None = None

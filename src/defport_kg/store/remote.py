@@ -856,6 +856,14 @@ class RemoteStore:
         self._swap(graph, retire=list(retire), retire_status=retire_status, extra_update=extra_update)
         self._committed()
 
+    def activation_update(self, graph: str) -> str:
+        """The SPARQL Update that makes ``graph`` live: its triples join the live data (the named
+        graph ``dpid:graph/live`` on a server), its catalogue status becomes Live."""
+        return f"""INSERT {{ GRAPH <{LIVE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }};
+            DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }}
+            WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> ?st }} }};
+            INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> <{DP}status> <{STATUS_LIVE}> }} }}"""
+
     def retire(self, graph: str, status: str = STATUS_SUPERSEDED, *, extra_update: str = "") -> None:
         """Take a source graph out of the live data but keep it (history, rollback)."""
         self._update(self._retire_operation([graph], status) + (";\n" + extra_update if extra_update else ""), "write")
@@ -1277,7 +1285,16 @@ def _graph_iris(graphs: Any) -> list[str] | None:
     if graphs is None:
         return None
     items = graphs if isinstance(graphs, list | tuple) else [graphs]
-    return [g.value if isinstance(g, ox.NamedNode) else str(g) for g in items]
+    return [_graph_iri(g) for g in items]
+
+
+def _graph_iri(graph: Any) -> str:
+    """A graph term as its IRI here. pyoxigraph's default graph stands for the live data: where an
+    embedded store keeps it (``store.terms.graph_term``), so code written against ``store.raw`` runs
+    on both."""
+    if isinstance(graph, ox.DefaultGraph):
+        return LIVE_GRAPH
+    return graph.value if isinstance(graph, ox.NamedNode) else str(graph)
 
 
 class RemoteRaw:
@@ -1313,6 +1330,8 @@ class RemoteRaw:
     def quads_for_pattern(
         self, subject: Any = None, predicate: Any = None, object: Any = None, graph_name: Any = None
     ) -> Iterator[ox.Quad]:
+        if graph_name is not None:
+            graph_name = _graph_iri(graph_name)
         return self._store.quads_for_pattern(subject, predicate, object, graph_name)
 
     def named_graphs(self) -> list[ox.NamedNode]:
@@ -1320,7 +1339,7 @@ class RemoteRaw:
 
     def dump(self, output: Any = None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *, from_graph: Any) -> Any:
         """One graph serialised (read in pages), as pyoxigraph's ``dump(from_graph=...)``."""
-        graph = from_graph.value if isinstance(from_graph, ox.NamedNode) else str(from_graph)
+        graph = _graph_iri(from_graph)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in self._store.graph_quads(graph)]
         return ox.serialize(triples, output, format=format)
 

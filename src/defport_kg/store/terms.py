@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from defport_kg.namespaces import XSD
+from defport_kg.namespaces import LIVE_GRAPH, XSD
 
 _INTEGER_TYPES = {
     XSD + name
@@ -79,3 +79,14 @@ def to_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 
 def iri(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
+
+
+def graph_term(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    """The pyoxigraph graph term of a graph IRI in an embedded store (or a snapshot or view of one).
+
+    The live data keeps its public IRI (``dpid:graph/live``: the service description and
+    ``default-graph-uri`` name it) but is stored in the store's default graph, which RocksDB indexes
+    three ways instead of a named graph's six: a commit writes every triple twice (its source
+    graph and the live data), and the cheaper copy is what lets it keep pace with the bulk loader.
+    """
+    return ox.DefaultGraph() if iri == LIVE_GRAPH else ox.NamedNode(iri)

@@ -8,6 +8,7 @@ import pytest
 from defport_kg.api.routes.export import DATASET
 from defport_kg.auth.vocabulary import AUDIT_GRAPH, KEYS_GRAPH
 from defport_kg.namespaces import CATALOG_GRAPH, DCAT, DCTERMS, LIVE_GRAPH, SHAPES_GRAPH
+from defport_kg.store.terms import graph_term
 from tests.api.routes.conftest import Api
 
 FORMAT_OF = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE}
@@ -18,7 +19,7 @@ def _parse(body: bytes, fmt: str) -> list[ox.Quad]:
 
 
 def _live_triples(api: Api) -> set[tuple[str, str, str]]:
-    quads = api.store.raw.quads_for_pattern(None, None, None, ox.NamedNode(LIVE_GRAPH))
+    quads = api.store.raw.quads_for_pattern(None, None, None, graph_term(LIVE_GRAPH))
     return {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
 
 

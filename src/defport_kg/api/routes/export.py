@@ -29,6 +29,7 @@ from defport_kg import __version__
 from defport_kg.api.deps import AUTH_ERRORS, StoreDep, error_responses, read_access
 from defport_kg.namespaces import CATALOG_GRAPH, DCAT, DCTERMS, DPID, LIVE_GRAPH, OWL, PREFIXES, RDF, RDFS, XSD
 from defport_kg.sparql.negotiation import negotiate
+from defport_kg.store.terms import graph_term
 
 router = APIRouter(tags=["export"])
 
@@ -122,7 +123,7 @@ def description_triples(store: Any, media_type: str) -> list[ox.Triple]:
             triples.append(t(node, DCTERMS + "title", quad.object))
     rows = store.raw.query(
         f"SELECT DISTINCT ?source WHERE {{ ?s <{DCTERMS}source> ?source }} ORDER BY ?source LIMIT {MAX_SOURCES}",
-        default_graph=_node(LIVE_GRAPH),
+        default_graph=graph_term(LIVE_GRAPH),
     )
     triples += [t(dataset, DCTERMS + "source", row["source"]) for row in rows]
     return triples
@@ -140,7 +141,7 @@ def export_chunks(store: Any, fmt: str, description: list[ox.Triple]) -> Iterato
     prefixes = {**PREFIXES, "void": VOID} if rdf_format != ox.RdfFormat.N_QUADS else None
     if rdf_format == ox.RdfFormat.TURTLE:
         yield ox.serialize(description, format=rdf_format, prefixes=prefixes)
-        live = store.raw.quads_for_pattern(None, None, None, _node(LIVE_GRAPH))
+        live = store.raw.quads_for_pattern(None, None, None, graph_term(LIVE_GRAPH))
         for batch in _chunks((ox.Triple(q.subject, q.predicate, q.object) for q in live), CHUNK):
             yield b"\n" + ox.serialize(batch, format=rdf_format, prefixes=prefixes)
         return
