@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     query_result_limit: int = Field(
         100_000, description="Most result rows a query returns; the answer says when it was cut."
     )
+    query_cache_mb: int = Field(
+        64,
+        ge=0,
+        description="Memory for answers of repeated /sparql queries, kept until the next commit "
+        "(0: no result cache; embedded stores only). Queries with SERVICE, RAND, NOW, UUID, STRUUID or "
+        "BNODE are never cached.",
+    )
     cut_set_order3_bound: int = Field(
         2_000_000,
         description="Most candidate sets the order-3 cut-set search examines before it answers complete=false.",

@@ -25,6 +25,7 @@ from defport_kg.api.deps import caller_view
 from defport_kg.api.problems import problem
 from defport_kg.querying import is_update
 from defport_kg.settings import Settings, get_settings
+from defport_kg.sparql.cache import ResultCache, cacheable
 from defport_kg.sparql.description import describe, graph_sizes, serialise
 from defport_kg.sparql.engine import QueryEngine, create_engine
 from defport_kg.sparql.execution import QueryOutcome, QueryRequest
@@ -175,8 +176,31 @@ async def answer(request: Request) -> Response:
     )
     request.state.query_text = parsed.text
     view = await caller_view(request)
+    cache = _result_cache(request.app, settings)
+    key = None
+    if cache is not None and cacheable(query):
+        # The generation is read before the query runs: an answer is never filed under a newer one.
+        key = ResultCache.key(engine.generation, None if view.full else view.path, query)
+        kept = cache.get(key)
+        if kept is not None:
+            return _response(kept, settings, cache="hit")
     outcome = await engine.run_async(query, view)
-    return _response(outcome, settings)
+    if key is not None:
+        cache.put(key, outcome)  # type: ignore[union-attr]
+    return _response(outcome, settings, cache="miss" if key is not None else None)
+
+
+def _result_cache(app: Any, settings: Settings) -> ResultCache | None:
+    """The app's result cache (``query_cache_mb``), made on first use; None when it is off.
+
+    Only for an embedded store: every commit to it passes through this process and bumps the
+    engine's generation. A remote store can be written by others, unseen."""
+    if settings.query_cache_mb <= 0 or getattr(app.state.store, "kind", None) != "embedded":
+        return None
+    cache = getattr(app.state, "sparql_result_cache", None)
+    if cache is None:
+        cache = app.state.sparql_result_cache = ResultCache(settings.query_cache_mb * 1024 * 1024)
+    return cache
 
 
 class _Route:
@@ -261,7 +285,7 @@ def _endpoint(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
 
-def _response(outcome: QueryOutcome, settings: Settings) -> Response:
+def _response(outcome: QueryOutcome, settings: Settings, *, cache: str | None = None) -> Response:
     if not outcome.ok:
         extra = dict(outcome.extra)
         retry_after = extra.pop("retry_after", None)
@@ -270,6 +294,8 @@ def _response(outcome: QueryOutcome, settings: Settings) -> Response:
             response.headers["Retry-After"] = str(retry_after)
         return response
     headers = {"Vary": "Accept"}
+    if cache is not None:
+        headers["X-Defport-Cache"] = cache
     if outcome.truncated:
         headers["X-Defport-Truncated"] = "true"
         headers["X-Defport-Result-Limit"] = str(settings.query_result_limit)
