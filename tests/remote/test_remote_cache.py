@@ -30,7 +30,7 @@ def test_a_write_by_another_client_is_seen_by_the_next_identical_query(oxigraph_
         # Another client of the same server writes the live data (not through this process).
         store._update(
             f"INSERT DATA {{ GRAPH <{LIVE_GRAPH}> {{ <https://w3id.org/defport/id/org/outsider> a "
-            "<https://w3id.org/defport/ontology#Company> }} }}"
+            "<https://w3id.org/defport/ontology#Company> } }"
         )
         assert client.get("/sparql", params={"query": ASK}).json()["boolean"] is True
     finally:
