@@ -18,6 +18,10 @@ ALLOWED = {
     ("app.py", "app.state.store = store"): "where it is set",
     ("routes/sparql.py", "app.state.store,"): "the query engine snapshots the store; each query gets the caller's view",
     (
+        "routes/sparql.py",
+        'if settings.query_cache_mb <= 0 or getattr(app.state.store, "kind", None) != "embedded":',
+    ): "the kind only: the result cache is for embedded stores",
+    (
         "routes/health.py",
         'return JSONResponse({"status": "ok", "store": request.app.state.store.kind, "triples": triples})',
     ): "the kind only; the count is the anonymous view's",

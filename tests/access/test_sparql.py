@@ -237,3 +237,24 @@ def test_catalogue_queries(world: World, method: str) -> None:
         assert '"restricted"' not in response.text  # no record says a restricted graph exists
         if caller == "anonymous":
             assert_no_defport(world, response.text, what=caller)
+
+
+def test_a_cached_answer_is_never_given_to_another_clearance(world: World) -> None:
+    """The result cache keeps answers per view: the cleared caller's repeated query is a hit, and
+    the same text from a caller below is answered from that caller's own view (shared only by
+    callers who see the same graphs)."""
+    query = "# result-cache test\nSELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+    first, again = (ask(world, "org_a", "GET", query) for _ in range(2))
+    assert HIDDEN_ORG in bindings(again, "s") and again.content == first.content
+    assert (first.headers["x-defport-cache"], again.headers["x-defport-cache"]) == ("miss", "hit")
+    answered: set[bytes] = set()
+    for caller in LOWER:
+        mine, repeated = (ask(world, caller, "GET", query) for _ in range(2))
+        assert mine.content != first.content, caller  # never the cleared caller's answer
+        # A hit on the first ask only from a caller with the same view (defport and org_b see the same).
+        assert mine.headers["x-defport-cache"] == "miss" or mine.content in answered, caller
+        answered.add(mine.content)
+        assert repeated.headers["x-defport-cache"] == "hit" and repeated.content == mine.content, caller
+        assert HIDDEN_ORG not in bindings(repeated, "s")
+        assert_no_trace(world, repeated.text, what=f"{caller} (cached)")
+    assert ask(world, "anonymous", "GET", query).content != ask(world, "defport", "GET", query).content
