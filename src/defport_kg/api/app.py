@@ -10,6 +10,7 @@ path of /sparql (``routes.sparql.SparqlFastPath``: the route's own checks withou
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 import weakref
 from collections.abc import Callable
@@ -197,6 +198,15 @@ def _install_offline_docs(app: FastAPI) -> None:
         )
 
 
+def _no_telemetry() -> dict[str, Any]:
+    """FastAPI ≥ 0.13x asks the OpenTelemetry providers on every request whether to trace it (a
+    tenth of a cheap /sparql request's event-loop time). This service exports no telemetry (it
+    runs air-gapped), so it says so once; older FastAPI versions have no such parameter."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
 def create_app(store: Any, settings: Settings | None = None) -> FastAPI:
     """The app over ``store``; ``settings`` defaults to the environment (DEFPORT_KG_*)."""
     settings = settings or get_settings()
@@ -211,6 +221,7 @@ def create_app(store: Any, settings: Settings | None = None) -> FastAPI:
         # FastAPI's own /docs and /redoc pull their bundles from a CDN; ours serves the vendored copy.
         docs_url=None,
         redoc_url=None,
+        **_no_telemetry(),
     )
     _install_offline_docs(app)
     app.state.store = store
