@@ -401,7 +401,6 @@ class EmbeddedStore:
         *,
         role: str,
         blank: Sequence[Triple] = (),
-        blank_lines: Sequence[bytes] = (),
         triple_count: int | None = None,
         label: str | None = None,
         extra_quads: Iterable[ox.Quad] = (),
@@ -412,10 +411,9 @@ class EmbeddedStore:
         """Commit a large source graph without one huge transaction.
 
         ``ntriples``: N-Triples bytes, one statement a line (as pyoxigraph writes them); ``blank``
-        more statements as terms, or ``blank_lines`` as N-Triples lines without their ' .' (blank
-        node labels consistent across all three). Every load renames blank nodes, consistently
-        within one document, so a statement with a blank node has its graph copy and its live copy
-        written by the same document (the live data's), to stay the same node.
+        more statements as terms (blank node labels consistent with the bytes'). Every load renames
+        blank nodes, consistently within one document, so a statement with a blank node has its
+        graph copy and its live copy written by the same document, to stay the same node.
 
         A single ``extend`` of a million triples (graph + live copy) takes minutes: RocksDB
         transactions grow superlinearly. So the commit is a bulk load, made safe by the catalogue:
@@ -443,12 +441,12 @@ class EmbeddedStore:
         status = STATUS_ACTIVATING if exclusive else STATUS_STAGING
         catalog = [*self._catalog_quads(node, role, status, label), *extra_quads]
         self._write(lambda: self.raw.extend(catalog))
-        ntriples, found = _blank_lines_apart(ntriples)
-        blank_lines = [*blank_lines, *found, *_blank_ntriples(blank)]
         if not exclusive:
-            self._bulk_copy(_joined(ntriples, blank_lines), node)
+            self._bulk_copy(_joined(ntriples, _blank_ntriples(blank)), node)
             self.activate(graph, retire=retired, retire_status=retire_status)
         else:
+            ntriples, found = _blank_lines_apart(ntriples)
+            blank_lines = [*found, *_blank_ntriples(blank)]
             live = _joined(_with_live_copies(blank_lines, node), ntriples)
             loads = [lambda: self.raw.bulk_load(live, ox.RdfFormat.N_QUADS)]
             if ntriples:
