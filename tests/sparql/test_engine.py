@@ -204,37 +204,3 @@ def test_the_worker_entry_point_refuses_to_be_run_by_hand() -> None:
         [sys.executable, "-m", "defport_kg.sparql"], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode != 0 and "usage" in result.stderr
-
-
-def test_callers_of_two_views_taking_turns_keep_their_workers(
-    store: EmbeddedStore, engine: ProcessEngine, tmp_path: Path
-) -> None:
-    """A worker switching databases reopens one (~25 ms). Callers of two clearances taking turns,
-    from threads and from the event loop, find an idle worker already on their view."""
-    import asyncio
-
-    from defport_kg.access.markings import Marking
-    from defport_kg.access.views import View
-
-    views = [
-        View(None, (), Marking("public"), store.backup(tmp_path / name) / "oxigraph", full=False)
-        for name in ("view-a", "view-b")
-    ]
-    switched: list[bool] = []
-    release = engine._release
-
-    def counting_release(worker, path):  # type: ignore[no-untyped-def]
-        moved = release(worker, path)
-        switched.append(moved)
-        return moved
-
-    engine._release = counting_release  # type: ignore[method-assign]
-    for turn in range(6):
-        for view in views:
-            if turn % 2:
-                outcome = asyncio.run(engine.run_async(QueryRequest(COUNT), view))
-            else:
-                outcome = engine.run(QueryRequest(COUNT), view)
-            assert count(outcome) > 0
-    assert switched[:2] == [True, True]  # each view's first query: a worker opens it
-    assert not any(switched[2:]), switched

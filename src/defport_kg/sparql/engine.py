@@ -209,7 +209,7 @@ class ProcessEngine:
         """
         if self._closed:
             return self._stopping()
-        worker = self._take_idle_now(self._target(view)) or self._take_idle()
+        worker = self._take_idle()
         if worker is None:
             return self._busy()
         path = self._assign(worker, view)
@@ -229,7 +229,7 @@ class ProcessEngine:
         """Run one query from the event loop: the wait for the worker's answer costs no thread."""
         if self._closed:
             return self._stopping()
-        worker = self._take_idle_now(self._target(view)) or await self._take_idle_async()
+        worker = self._take_idle_now() or await self._take_idle_async()
         if worker is None:
             return self._busy()
         path = self._assign(worker, view)
@@ -289,15 +289,11 @@ class ProcessEngine:
             500, "Query worker died", "the process running the query ended (out of memory?); it was replaced"
         )
 
-    def _target(self, view: Any) -> Path:
-        """The database a query for ``view`` reads: the view's own, else the newest snapshot."""
-        own = view is not None and not view.full and view.path is not None
-        return view.path if own else self._snapshots.current
-
     def _assign(self, worker: Worker, view: Any = None) -> Path:
-        """The database the worker is to read (``_target``); in use from now on."""
+        """The database the worker is to read (the view's, else the newest snapshot); in use from now on."""
         with self._lock:
-            path = self._target(view)
+            own = view is not None and not view.full and view.path is not None
+            path = view.path if own else self._snapshots.current
             worker.pending = path
         return path
 
@@ -309,22 +305,7 @@ class ProcessEngine:
         self._put_idle(worker)
         return moved
 
-    def _take_idle_now(self, prefer: Path | None = None) -> Worker | None:
-        """An idle worker without waiting. With ``prefer``: one that has that database open already,
-        else the one idle longest, which leaves the recently used ones on their databases (a worker
-        switching databases reopens one, ~25 ms: with the plain last-in-first-out order, callers of
-        two clearances taking turns made the same worker switch on every query). Without: the
-        last one to become idle."""
-        if prefer is not None:
-            with self._idle.mutex:  # the queue's own lock over its list: take from anywhere in it
-                waiting = self._idle.queue
-                ready = next((w for w in waiting if w.snapshot == prefer), waiting[0] if waiting else None)
-                if ready is not None:
-                    waiting.remove(ready)
-            if ready is not None:
-                if ready.alive():
-                    return ready
-                self._discard(ready)
+    def _take_idle_now(self) -> Worker | None:
         while True:
             try:
                 worker = self._idle.get_nowait()
