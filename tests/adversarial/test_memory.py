@@ -184,7 +184,14 @@ def test_service_under_a_memory_limit_survives_hostile_input(limited_service: tu
     steward = {"Authorization": f"Bearer {token}"}
     assert address_space_limit(server.pid) == SERVICE_LIMIT
     assert httpx.post(server.url + "/sparql", data={"query": ASK}, timeout=60).status_code == 200
-    workers = descendants(server.pid)
+    # A worker still starting (under load, the second may be) has not set its own cap yet: wait for it.
+    deadline = time.monotonic() + 60
+    while True:
+        workers = descendants(server.pid)
+        capped = bool(workers) and all(address_space_limit(pid) == WORKER_MB * 1024 * 1024 for pid in workers)
+        if capped or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert workers and all(address_space_limit(pid) == WORKER_MB * 1024 * 1024 for pid in workers)
     hostile: list[tuple[str, dict[str, Any], set[int]]] = [
         # The worker dies of its memory cap (500); on a loaded machine it may reach the deadline first (503).
