@@ -138,8 +138,17 @@ def test_malformed_query_is_400_with_the_parser_message(client: Any) -> None:
     assert_alive(client)
 
 
-def test_deeply_nested_query_is_refused_not_crashing(client: Any) -> None:
-    query = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000,
+        # Nesting the engine's parser reads as brackets and a tokenizer could read as one IRI.
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o<" + "(" * 5000 + "?o" + ")" * 5000 + ">?o) }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + '("))" = ' * 3000 + "?o" + ")" * 3000 + ") }",
+    ],
+    ids=["braces", "parens-in-an-iri", "parens-between-strings"],
+)
+def test_deeply_nested_query_is_refused_not_crashing(client: Any, query: str) -> None:
     response = client.post("/sparql", data={"query": query}, headers=JSON)
     assert response.status_code in (400, 503), response.status_code
     assert_next_query_answers(client)

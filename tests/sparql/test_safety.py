@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from defport_kg.sparql.safety import (
@@ -12,6 +14,7 @@ from defport_kg.sparql.safety import (
     analyse,
     check_services,
     count_service_keywords,
+    screen,
 )
 
 REMOTE = "http://127.0.0.1:9/sparql"
@@ -41,10 +44,11 @@ REMOTE = "http://127.0.0.1:9/sparql"
     ],
 )
 def test_every_spelling_of_service_is_refused(query: str) -> None:
-    plan = analyse(query)
-    assert plan.services, query
-    with pytest.raises(QueryRefused, match="SERVICE"):
-        check_services(plan, [])
+    for read in (analyse, screen):
+        plan = read(query)
+        assert plan.services, query
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            check_services(plan, [])
 
 
 @pytest.mark.parametrize(
@@ -163,3 +167,88 @@ def test_the_top_level_limit_is_known() -> None:
     assert analyse("SELECT * { ?s ?p ?o } LIMIT 10").limit == 10
     assert analyse("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }").limit is None
     assert analyse("SELECT * { ?s ?p ?o }").limit is None
+
+
+# -- screen: the quick reading of texts that cannot call a service ----------------------------
+
+QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+QUICK_TEXTS = [
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
+    "select ?s { ?s a dp:Company } limit 3 offset 2",
+    "PREFIX ex: <http://example.org/> BASE <http://b.example/> SELECT * { ?s ex:p ?o } ORDER BY ?s LIMIT 7",
+    "# heading\nPREFIX : <http://example.org/>\nASK { :a :b :c }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5",
+    "DESCRIBE <http://example.org/a>",
+    "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }",
+    "SELECT * { ?s ?p 'LIMIT 9' } # LIMIT 4",
+    "SELECT * { ?s ?p ?o } VALUES ?s { <http://a/> }",
+    "SELECT * { ?s ?p ?o } LIMIT 10.5",
+]
+
+
+@pytest.mark.parametrize(
+    "text", QUICK_TEXTS + [p.read_text() for p in sorted(QUERIES_DIR.rglob("*.rq"))], ids=lambda t: t[:40]
+)
+def test_screen_reads_what_the_parser_reads(text: str) -> None:
+    """Whichever way ``screen`` takes, its plan is the parser's (form, dataset, services, LIMIT)."""
+    try:
+        expected = analyse(text)
+    except QuerySyntaxError:
+        return  # malformed: left to the engine's parser (checked through the endpoint)
+    assert screen(text) == expected
+
+
+def test_the_quick_reading_covers_the_plain_queries() -> None:
+    """Texts without SERVICE or FROM skip rdflib's parser (the point of ``screen``)."""
+    from defport_kg.sparql import safety
+
+    assert all(safety._quick_plan(text) is not None for text in QUICK_TEXTS)
+    assert safety._quick_plan("SELECT * { ?s ?p ?o } LIMIT 10").limit == 10
+    assert safety._quick_plan("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }").limit is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"SELECT * {{ SERVICE <{REMOTE}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ sErViCe <{REMOTE}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\u0053ERVICE <{REMOTE}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\U00000053ERVICE <{REMOTE}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\u0073ervice <{REMOTE}> {{ ?s ?p ?o }} }}",
+        f"PREFIX : <{REMOTE}> SELECT * {{ SERVICE:x {{ ?s ?p ?o }} }}",
+    ],
+)
+def test_screen_refuses_every_service_the_parser_refuses(text: str) -> None:
+    with pytest.raises(QueryRefused):
+        check_services(screen(text), [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * FROM <http://a.example/x> { ?s ?p ?o }",
+        "SELECT * from named <http://a.example/x> { ?s ?p ?o }",
+        "SELECT * \\u0046ROM <http://a.example/x> { ?s ?p ?o }",
+        'SELECT * { ?s ?p "service" }',
+        "SELECT * { ?s <http://a.example/from> ?o }",
+        "SELECT * { ?s ?p ?o } # SERVICE <http://a.example/>",
+        "INSERT DATA { <http://a/> <http://b/> <http://c/> }",
+        "SELEC * { ?s ?p ?o }",
+        "PREFIX x: <http://x/>",
+        "PREFIX x <http://x/> SELECT * {}",
+        "",
+        "SELECT * WHERE " + "{ " * 200 + "?s ?p ?o" + " }" * 200,
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o<" + "(" * 200 + "?o" + ")" * 200 + ">?o) }",
+    ],
+)
+def test_texts_the_quick_reading_leaves_to_the_full_parse(text: str) -> None:
+    from defport_kg.sparql import safety
+
+    assert safety._quick_plan(text) is None
+    try:
+        expected: object = analyse(text)
+    except ValueError as error:
+        with pytest.raises(type(error)):
+            screen(text)
+        return
+    assert screen(text) == expected

@@ -20,6 +20,7 @@ exactly the one that was checked. A default graph of several graphs is merged in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,8 +35,8 @@ from defport_kg.sparql.safety import (
     QuerySyntaxError,
     UpdateRefused,
     allowed_by,
-    analyse,
     check_services,
+    screen,
 )
 from defport_kg.store.terms import graph_term
 
@@ -106,7 +107,7 @@ def execute(
     catalogue for every query.
     """
     try:
-        plan = analyse(request.text)
+        plan = screen(request.text)
         check_services(plan, request.service_allowlist)
     except UpdateRefused as error:
         return failure(400, "Update refused", str(error))
@@ -182,13 +183,30 @@ def _run(
     except Stopped:
         return failure(503, "Query timed out", "the query was stopped at its deadline")
     except SyntaxError as error:
-        return failure(400, "Bad query", f"the query does not parse: {error}")
+        return failure(400, "Bad query", engine_syntax_error(request.text, error))
     except OSError as error:
         status = 502 if calls_services else 500
         return failure(status, "Query failed", f"the query failed while running: {error}")
     except (RuntimeError, ValueError, TypeError) as error:
         return failure(400, "Query failed", f"the query could not be evaluated: {error}")
     return QueryOutcome(200, media, written.body, rows=written.rows, truncated=written.truncated)
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def engine_syntax_error(text: str, error: SyntaxError) -> str:
+    """pyoxigraph's parse error in the words and layout of the checker's (``safety``): line, column,
+    what was expected, and the line itself with a pointer (``screen`` leaves malformed texts to it)."""
+    message = str(error)
+    match = _POSITION.match(message)
+    if match is None:
+        return f"the query does not parse: {message}"
+    line_number, column, expected = int(match[1]), int(match[2]), match[3]
+    lines = text.splitlines() or [""]
+    line = lines[line_number - 1] if 0 < line_number <= len(lines) else ""
+    pointer = f"\n  {line}\n  {' ' * max(column - 1, 0)}^" if line.strip() else ""
+    return f"the query does not parse at line {line_number}, column {column}: {expected}{pointer}"
 
 
 def _unique(graphs: list[str]) -> list[str]:

@@ -36,6 +36,7 @@ __all__ = [
     "analyse",
     "check_services",
     "is_absolute_iri",
+    "screen",
 ]
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -110,6 +111,69 @@ def analyse(text: str) -> QueryPlan:
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
     return plan
+
+
+def screen(text: str) -> QueryPlan:
+    """The plan the endpoint needs before running ``text``, in microseconds where that is safe.
+
+    rdflib's parser costs about 2 ms for a short query, twenty times what pyoxigraph needs to answer
+    a cheap one; every new query text would pay it. But the parse only matters for what it finds:
+    SERVICE calls and FROM clauses. A text that holds neither word anywhere (in any case, in strings,
+    IRIs and comments too, and with no ``\\u`` escapes that could spell one) cannot call a service or
+    name a dataset, whatever its structure; its form and top-level LIMIT are read off its tokens,
+    and the engine's own parser refuses it if it is malformed, before anything runs. Every other
+    text gets the full ``analyse``.
+    """
+    return _quick_plan(text) or analyse(text)
+
+
+_QUICK_REFUSED = ("service", "from", "\\u")
+# The engine's parser recurses per nested bracket and overflows its stack (the process dies) at
+# about 2,000 braces; rdflib's refuses from about 30. Counting every opening bracket in the text
+# (strings and IRIs too) bounds the nesting whatever the tokens: more goes to rdflib, as before.
+_QUICK_MAX_BRACKETS = 128
+_PROLOGUE = {"prefix": ("pname", "iri"), "base": ("iri",)}
+_FORM_WORDS = {"select": "SELECT", "ask": "ASK", "construct": "CONSTRUCT", "describe": "DESCRIBE"}
+
+
+def _quick_plan(text: str) -> QueryPlan | None:
+    """The plan read off the tokens, or None when the text needs the full parser (see ``screen``)."""
+    if len(text) > _CACHEABLE_LENGTH:
+        return None
+    lowered = text.lower()
+    if any(word in lowered for word in _QUICK_REFUSED):
+        return None
+    if sum(text.count(bracket) for bracket in "{([") > _QUICK_MAX_BRACKETS:
+        return None
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("space", "comment")]
+    position = 0
+    while position < len(tokens) and tokens[position][0] == "word" and tokens[position][1].lower() in _PROLOGUE:
+        expected = _PROLOGUE[tokens[position][1].lower()]
+        declared = tokens[position + 1 : position + 1 + len(expected)]
+        if [kind for kind, _ in declared] != list(expected):
+            return None
+        if expected[0] == "pname" and not declared[0][1].endswith(":"):  # PREFIX ex:a <...> is malformed
+            return None
+        position += 1 + len(expected)
+    if position >= len(tokens) or tokens[position][0] != "word":
+        return None
+    form = _FORM_WORDS.get(tokens[position][1].lower())
+    if form is None:
+        return None
+    return QueryPlan(form, (), (), (), _top_level_limit(tokens[position:]))
+
+
+def _top_level_limit(tokens: list[tuple[str | None, str]]) -> int | None:
+    """The integer after a LIMIT outside every brace: only the query's own LIMIT stands there."""
+    depth, limits = 0, []
+    for index, (kind, value) in enumerate(tokens):
+        if kind == "other" and value in "{}":
+            depth += 1 if value == "{" else -1
+        elif depth == 0 and kind == "word" and value.lower() == "limit":
+            kind_after, after = tokens[index + 1] if index + 1 < len(tokens) else (None, "")
+            whole = kind_after == "number" and after.isascii() and after.isdigit()
+            limits.append(int(after) if whole else None)
+    return limits[0] if len(limits) == 1 else None
 
 
 def _analyse(text: str) -> QueryPlan:
