@@ -20,9 +20,10 @@ Targets (issue 7): cheap-query throughput >= 0.5x `oxigraph serve` and >= 10x rd
 join-heavy single-client latency <= 1.5x pyoxigraph in-process.
 
 defport-kg runs twice: with its result cache off, so that every request runs its query (all
-scenarios, and the in-process comparison), and with the cache on as shipped (the cheap query, which
-the load generator repeats, so this measures the service around the cache; and "varied", the cheap
-query with a new text on every request, which no cache can answer, side by side with oxigraph).
+scenarios, and the in-process comparison), and with the cache on as shipped (the cheap and join
+queries, which the load generator repeats, so this measures the service around the cache; and
+"varied", the cheap query with a new text on every request, which no cache can answer, side by side
+with oxigraph).
 """
 
 from __future__ import annotations
@@ -419,8 +420,16 @@ def report(
             r = ratio(ours.rps, rdf.rps)
             shown = f"{rdf.rps:.3f}" if rdf.latencies else f"< 1 per {args.timeout:g} s"
             lines.append(
-                f"| join, {clients} client(s): throughput vs rdflib-endpoint | {ours.rps:.2f} vs {shown} req/s "
-                f"| {r:.1f}x | >= 10x | {'yes' if r >= 10 else 'NO'} |"
+                f"| join, {clients} client(s): throughput vs rdflib-endpoint, every query run | {ours.rps:.2f} vs "
+                f"{shown} req/s | {r:.1f}x | >= 10x | {'yes' if r >= 10 else 'NO'} |"
+            )
+        cached = find(figures, CACHED, "join", clients)
+        if cached and rdf:
+            r = ratio(cached.rps, rdf.rps)
+            lines.append(
+                f"| join, {clients} client(s): throughput vs rdflib-endpoint, result cache on (default; the same "
+                f"query repeated) | {cached.rps:.1f} vs {rdf.rps:.3f} req/s | {r:.0f}x | >= 10x "
+                f"| {'yes' if r >= 10 else 'NO'} |"
             )
         if oxi and rdf:
             lines.append(
@@ -471,7 +480,7 @@ def main() -> None:
         # generator repeats one query, so this measures the service around the cache, not the query.
         print("== defport-kg serve, result cache on (the default) ==", flush=True)
         started = start_defport(store, free_port(), cache_mb=64)
-        figures += run_server(CACHED, started, args, 120, queries=(CHEAP, VARIED))[0]
+        figures += run_server(CACHED, started, args, 120, queries=(CHEAP, VARIED, JOIN))[0]
         if not args.skip_oxigraph:
             print("== oxigraph serve-read-only ==", flush=True)
             oxigraph = start_oxigraph(oxigraph_db, free_port())
