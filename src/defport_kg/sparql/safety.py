@@ -92,6 +92,7 @@ class QueryPlan:
 _PARSE_LOCK = threading.Lock()
 _CACHE_LOCK = threading.Lock()
 _cache: OrderedDict[str, QueryPlan] = OrderedDict()
+_quick_cache: OrderedDict[str, QueryPlan] = OrderedDict()
 
 
 def analyse(text: str) -> QueryPlan:
@@ -124,7 +125,18 @@ def screen(text: str) -> QueryPlan:
     and the engine's own parser refuses it if it is malformed, before anything runs. Every other
     text gets the full ``analyse``.
     """
-    return _quick_plan(text) or analyse(text)
+    with _CACHE_LOCK:
+        cached = _quick_cache.get(text)
+    if cached is not None:
+        return cached
+    plan = _quick_plan(text)
+    if plan is None:
+        return analyse(text)
+    with _CACHE_LOCK:  # apart from analyse's: its plans say the text parses, these do not
+        _quick_cache[text] = plan
+        while len(_quick_cache) > _CACHE_SIZE:
+            _quick_cache.popitem(last=False)
+    return plan
 
 
 _QUICK_REFUSED = ("service", "from", "\\u")
