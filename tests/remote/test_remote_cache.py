@@ -32,3 +32,21 @@ def test_repeated_queries_on_a_remote_store_are_always_run(oxigraph_server: Serv
         close_engine(app)
         clear(store)
         store.close()
+
+
+def test_a_malformed_query_on_a_remote_store_is_refused_here_with_the_parsers_message(
+    oxigraph_server: Server,
+) -> None:
+    """Over a remote store every text gets the full parse before anything is sent: the client hears
+    our 400 with line and column, not the remote server's error passed on as a failure."""
+    store = RemoteStore.open(oxigraph_server.location, create=True)
+    clear(store)
+    app = make_app(store)
+    try:
+        response = TestClient(app).get("/sparql", params={"query": "SELECT ?o WHERE { ?o a dp:Company "})
+        assert response.status_code == 400, response.text
+        assert "does not parse" in response.json()["detail"] and "line 1" in response.json()["detail"]
+    finally:
+        close_engine(app)
+        clear(store)
+        store.close()
