@@ -157,7 +157,8 @@ def _quick_plan(text: str) -> QueryPlan | None:
         return None
     if sum(text.count(bracket) for bracket in "{([") > _QUICK_MAX_BRACKETS:
         return None
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("space", "comment")]
+    everything = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "space"]
+    tokens = [token for token in everything if token[0] != "comment"]
     position = 0
     while position < len(tokens) and tokens[position][0] == "word" and tokens[position][1].lower() in _PROLOGUE:
         expected = _PROLOGUE[tokens[position][1].lower()]
@@ -172,11 +173,18 @@ def _quick_plan(text: str) -> QueryPlan | None:
     form = _FORM_WORDS.get(tokens[position][1].lower())
     if form is None:
         return None
-    return QueryPlan(form, (), (), (), _top_level_limit(tokens[position:]))
+    return QueryPlan(form, (), (), (), _top_level_limit(everything))
 
 
 def _top_level_limit(tokens: list[tuple[str | None, str]]) -> int | None:
-    """The integer after a LIMIT outside every brace: only the query's own LIMIT stands there."""
+    """The integer after a LIMIT outside every brace: only the query's own LIMIT stands there.
+
+    The limit decides whether the result cap is checked (``results.write_result``'s ``fits``), so the
+    braces counted must be the engine's. They are unless a token read here as an IRI is read by the
+    engine as ``<`` and ``>`` around code (``?a<?b>?c``) hiding a comment or a string: then no limit.
+    """
+    if any(kind == "comment" or (kind == "iri" and ("#" in value or "'" in value)) for kind, value in tokens):
+        return None
     depth, limits = 0, []
     for index, (kind, value) in enumerate(tokens):
         if kind == "other" and value in "{}":
