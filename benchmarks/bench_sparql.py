@@ -448,63 +448,47 @@ def report(
             f"| {f.server} | {f.query} | {f.clients} | {f.rps:.1f} | {f.median_ms:.2f} | {f.p99_ms:.2f} | {f.errors} |"
         )
     lines += ["", "| target | figure | ratio | target | met |", "| --- | --- | ---: | --- | --- |"]
+
+    def row(what: str, ours: Figures, base: Figures, digits: int, target: float | None, note: str = "") -> None:
+        """One comparison of throughputs; ``target`` None: shown, not judged; ``note`` wraps the target."""
+        r = ratio(ours.rps, base.rps)
+        shown = f"{base.rps:.3f}" if base.latencies else f"< 1 per {args.timeout:g} s"
+        mine = f"{ours.rps:.1f}" if ours.rps >= 10 else f"{ours.rps:.2f}"
+        figure = f"{mine} vs {shown if base.rps < 10 else f'{base.rps:.1f}'} req/s"
+        if target is None:
+            judged = "- | -"
+        else:
+            judged = f"{(note or '{}').format(f'>= {target:g}x')} | {'yes' if r >= target else 'NO'}"
+        lines.append(f"| {what} | {figure} | {r:.{digits}f}x | {judged} |")
+
     for clients in (1, 8):
         ours, oxi, rdf = (find(figures, s, "cheap", clients) for s in ("defport-kg", "oxigraph", "rdflib-endpoint"))
-        if ours and oxi:
-            r = ratio(ours.rps, oxi.rps)
-            lines.append(
-                f"| cheap, {clients} client(s): throughput vs oxigraph serve, every query run | {ours.rps:.1f} vs "
-                f"{oxi.rps:.1f} req/s | {r:.2f}x | >= 0.5x | {'yes' if r >= 0.5 else 'NO'} |"
-            )
         cached = find(figures, CACHED, "cheap", clients)
-        if cached and oxi:
-            r = ratio(cached.rps, oxi.rps)
-            lines.append(
-                f"| cheap, {clients} client(s): throughput vs oxigraph serve, result cache on (default; the same "
-                f"query repeated) | {cached.rps:.1f} vs {oxi.rps:.1f} req/s | {r:.2f}x | >= 0.5x "
-                f"| {'yes' if r >= 0.5 else 'NO'} |"
-            )
         varied, oxi_varied = (find(figures, s, "varied", clients) for s in (CACHED, "oxigraph"))
+        at = f"cheap, {clients} client(s)"
+        if ours and oxi:
+            row(f"{at}: throughput vs oxigraph serve, every query run", ours, oxi, 2, 0.5)
+        if cached and oxi:
+            what = f"{at}: throughput vs oxigraph serve, result cache on (default; the same query repeated)"
+            row(what, cached, oxi, 2, 0.5)
         if varied and oxi_varied:
-            r = ratio(varied.rps, oxi_varied.rps)
-            lines.append(
-                f"| cheap, {clients} client(s), a new query text every request: throughput vs oxigraph serve, as "
-                f"shipped | {varied.rps:.1f} vs {oxi_varied.rps:.1f} req/s | {r:.2f}x | (>= 0.5x) "
-                f"| {'yes' if r >= 0.5 else 'NO'} |"
-            )
+            what = f"{at}, a new query text every request: throughput vs oxigraph serve, as shipped"
+            row(what, varied, oxi_varied, 2, 0.5, note="({})")
         if ours and rdf:
-            r = ratio(ours.rps, rdf.rps)
-            lines.append(
-                f"| cheap, {clients} client(s): throughput vs rdflib-endpoint | {ours.rps:.1f} vs {rdf.rps:.1f} req/s "
-                f"| {r:.1f}x | >= 10x | {'yes' if r >= 10 else 'NO'} |"
-            )
+            row(f"{at}: throughput vs rdflib-endpoint", ours, rdf, 1, 10)
     for clients in (1, 8):
         ours, oxi, rdf = (find(figures, s, "join", clients) for s in ("defport-kg", "oxigraph", "rdflib-endpoint"))
-        if ours and oxi:
-            lines.append(
-                f"| join, {clients} client(s): throughput vs oxigraph serve (no target) | {ours.rps:.2f} vs "
-                f"{oxi.rps:.2f} req/s | {ratio(ours.rps, oxi.rps):.2f}x | - | - |"
-            )
-        if ours and rdf:
-            r = ratio(ours.rps, rdf.rps)
-            shown = f"{rdf.rps:.3f}" if rdf.latencies else f"< 1 per {args.timeout:g} s"
-            lines.append(
-                f"| join, {clients} client(s): throughput vs rdflib-endpoint, every query run | {ours.rps:.2f} vs "
-                f"{shown} req/s | {r:.1f}x | >= 10x | {'yes' if r >= 10 else 'NO'} |"
-            )
         cached = find(figures, CACHED, "join", clients)
+        at = f"join, {clients} client(s)"
+        if ours and oxi:
+            row(f"{at}: throughput vs oxigraph serve (no target)", ours, oxi, 2, None)
+        if ours and rdf:
+            row(f"{at}: throughput vs rdflib-endpoint, every query run", ours, rdf, 1, 10)
         if cached and rdf:
-            r = ratio(cached.rps, rdf.rps)
-            lines.append(
-                f"| join, {clients} client(s): throughput vs rdflib-endpoint, result cache on (default; the same "
-                f"query repeated) | {cached.rps:.1f} vs {rdf.rps:.3f} req/s | {r:.0f}x | >= 10x "
-                f"| {'yes' if r >= 10 else 'NO'} |"
-            )
+            what = f"{at}: throughput vs rdflib-endpoint, result cache on (default; the same query repeated)"
+            row(what, cached, rdf, 0, 10)
         if oxi and rdf:
-            lines.append(
-                f"| join, {clients} client(s): oxigraph serve itself vs rdflib-endpoint (the engine's reach; no "
-                f"target) | {oxi.rps:.2f} vs {rdf.rps:.3f} req/s | {ratio(oxi.rps, rdf.rps):.1f}x | - | - |"
-            )
+            row(f"{at}: oxigraph serve itself vs rdflib-endpoint (the engine's reach; no target)", oxi, rdf, 1, None)
     if compared:
         local, remote = (statistics.median(times) * 1000 for times in compared)
         r = ratio(remote, local)
