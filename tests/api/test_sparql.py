@@ -371,6 +371,14 @@ def test_get_without_query_answers_the_service_description(client: TestClient) -
     assert (None, SD.feature, SD.BasicFederatedQuery) not in graph
 
 
+def test_the_service_description_names_the_endpoint_as_each_client_addressed_it(client: TestClient) -> None:
+    for host in ("kg.example.org", "127.0.0.1:8000", "kg.example.org"):
+        response = client.get("/sparql", headers={"Host": host})
+        graph = rdflib.Graph().parse(data=response.text, format="turtle")
+        service = rdflib.URIRef(f"http://{host}/sparql")
+        assert (service, SD.endpoint, service) in graph, host
+
+
 def test_service_description_by_negotiation(client: TestClient) -> None:
     response = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert response.headers["content-type"] == "application/ld+json"
