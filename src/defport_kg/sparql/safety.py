@@ -106,12 +106,18 @@ def analyse(text: str) -> QueryPlan:
     if cached is not None:
         return cached
     plan = _analyse(text)
-    if len(text) <= _CACHEABLE_LENGTH:
-        with _CACHE_LOCK:
-            _cache[text] = plan
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+    _keep(_cache, text, plan)
     return plan
+
+
+def _keep(cache: OrderedDict[str, QueryPlan], text: str, plan: QueryPlan) -> None:
+    """File the plan of a short text, dropping the oldest beyond ``_CACHE_SIZE``."""
+    if len(text) > _CACHEABLE_LENGTH:
+        return
+    with _CACHE_LOCK:
+        cache[text] = plan
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
 
 
 def screen(text: str) -> QueryPlan:
@@ -132,10 +138,7 @@ def screen(text: str) -> QueryPlan:
     plan = _quick_plan(text)
     if plan is None:
         return analyse(text)
-    with _CACHE_LOCK:  # apart from analyse's: its plans say the text parses, these do not
-        _quick_cache[text] = plan
-        while len(_quick_cache) > _CACHE_SIZE:
-            _quick_cache.popitem(last=False)
+    _keep(_quick_cache, text, plan)  # apart from analyse's: its plans say the text parses, these do not
     return plan
 
 
