@@ -181,6 +181,28 @@ def wait_until_answering(url: str, process: subprocess.Popen, limit: float) -> N
     raise RuntimeError(f"{url} did not answer within {limit} s")
 
 
+def wait_for_memory_copies(url: str, limit: float) -> str:
+    """Until no worker of a defport-kg server is building its in-memory copy of the live data (the
+    service answers from the snapshot meanwhile: measuring then would mix both); the final states."""
+    parsed = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + limit
+    states: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+        connection.request("GET", "/metrics")
+        text = connection.getresponse().read().decode()
+        connection.close()
+        states = {
+            line.split('state="')[1].split('"')[0]: int(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("defport_kg_sparql_memory_copies{")
+        }
+        if states and not states.get("building") and not states.get("stale"):
+            break
+        time.sleep(1.0)
+    return ", ".join(f"{n} {state}" for state, n in states.items() if n) or "no engine"
+
+
 def check_answers(url: str) -> None:
     """The cheap query must return rows: a server that answers from an empty dataset (e.g. a view
     that cannot see the data) would be measured answering nothing."""
@@ -202,12 +224,16 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_defport(store: Path, port: int, *, cache_mb: int) -> tuple[subprocess.Popen, str]:
+def start_defport(store: Path, port: int, *, cache_mb: int, copy_triples: int | None) -> tuple[subprocess.Popen, str]:
+    """``copy_triples``: the workers' in-memory copy setting (None: as shipped)."""
+    env = {**os.environ, "DEFPORT_KG_QUERY_CACHE_MB": str(cache_mb)}
+    if copy_triples is not None:
+        env["DEFPORT_KG_QUERY_MEMORY_COPY_TRIPLES"] = str(copy_triples)
     process = subprocess.Popen(
         [str(BIN / "defport-kg"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "DEFPORT_KG_QUERY_CACHE_MB": str(cache_mb)},
+        env=env,
     )
     return process, f"http://127.0.0.1:{port}/sparql"
 
@@ -286,38 +312,47 @@ def cached_copy(store_dir: Path) -> Path:
     return store_dir.parent / (store_dir.name + "-cached")
 
 
-def interleaved(store_dir: Path, url: str, query: str, rounds: int) -> tuple[list[float], list[float]]:
-    """Single-client latency of ``query``: pyoxigraph in-process vs over HTTP, alternating.
+def interleaved(store_dir: Path, url: str, query: str, rounds: int) -> dict[str, list[float]]:
+    """Single-client latency of ``query``: pyoxigraph in-process (on disk, and on an in-memory copy)
+    vs over HTTP, alternating.
 
-    Alternating keeps both under the same machine load (this machine is shared). The in-process
-    side reads a checkpoint of the same store (the server holds the store's lock), with the live
-    graph as default graph, and writes SPARQL JSON as the server does.
+    Alternating keeps all under the same machine load (this machine is shared). The in-process side
+    reads a checkpoint of the same store (the server holds the store's lock), with the live graph as
+    default graph, and writes SPARQL JSON as the server does; and an in-memory copy of its live data
+    made as the server's workers make theirs (``live_copy``), the baseline of a server that answers
+    from such a copy.
     """
     import pyoxigraph as ox
 
     from defport_kg.namespaces import LIVE_GRAPH
+    from defport_kg.sparql.live_copy import memory_copy
     from defport_kg.store.terms import graph_term
 
-    copy = baseline_copy(store_dir)
-    local = ox.Store.read_only(str(copy))
+    local = ox.Store.read_only(str(baseline_copy(store_dir)))
+    tick = time.perf_counter()
+    memory = memory_copy(local)
+    print(f"  in-memory copy for the in-process baseline made in {time.perf_counter() - tick:.1f} s", flush=True)
     parsed = urllib.parse.urlsplit(url)
     path = parsed.path + "?" + urllib.parse.urlencode({"query": query})
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=600)
-    inside: list[float] = []
-    remote: list[float] = []
+    times: dict[str, list[float]] = {"disk": [], "memory": [], "http": []}
+    default = [graph_term(LIVE_GRAPH)]
     for round_ in range(rounds + 2):
         tick = time.perf_counter()
-        local.query(query, default_graph=[graph_term(LIVE_GRAPH)]).serialize(format=ox.QueryResultsFormat.JSON)
-        middle = time.perf_counter()
+        local.query(query, default_graph=default).serialize(format=ox.QueryResultsFormat.JSON)
+        on_disk = time.perf_counter()
+        memory.query(query).serialize(format=ox.QueryResultsFormat.JSON)
+        in_memory = time.perf_counter()
         connection.request("GET", path, headers={"Accept": ACCEPT})
         response = connection.getresponse()
         response.read()
         end = time.perf_counter()
-        if round_ >= 2:  # the first rounds warm the caches on both sides
-            inside.append(middle - tick)
-            remote.append(end - middle)
+        if round_ >= 2:  # the first rounds warm the caches on all sides
+            times["disk"].append(on_disk - tick)
+            times["memory"].append(in_memory - on_disk)
+            times["http"].append(end - in_memory)
     connection.close()
-    return inside, remote
+    return times
 
 
 def run_side_by_side(
@@ -327,7 +362,7 @@ def run_side_by_side(
     *,
     slices: int,
     startup: float = 120.0,
-) -> tuple[list[Figures], tuple[list[float], list[float]] | None]:
+) -> tuple[list[Figures], dict[str, list[float]] | None]:
     """Every scenario in ``slices`` short slices, the servers taking turns (in a rotating order).
 
     The machine's speed drifts by tens of percent over minutes (a shared VM); servers measured one
@@ -342,7 +377,10 @@ def run_side_by_side(
             tick = time.perf_counter()
             wait_until_answering(url, process, startup)
             check_answers(url)
-            print(f"  {name}: answering after {time.perf_counter() - tick:.1f} s", flush=True)
+            copies = ""
+            if name.startswith("defport"):
+                copies = f"; workers' memory copies: {wait_for_memory_copies(url, startup)}"
+            print(f"  {name}: answering after {time.perf_counter() - tick:.1f} s{copies}", flush=True)
         for query in (CHEAP, VARIED, JOIN):
             taking = [(name, url) for name, (_, url), queries in servers if query in queries]
             if not taking:
@@ -374,9 +412,10 @@ def run_side_by_side(
         if baseline is not None:
             url = servers[0][1][1]
             compared = interleaved(baseline, url, JOIN, args.rounds)
+            medians = {k: statistics.median(v) * 1000 for k, v in compared.items()}
             print(
-                f"  join, 1 client, alternating: in-process median {statistics.median(compared[0]) * 1000:.1f} ms, "
-                f"over HTTP {statistics.median(compared[1]) * 1000:.1f} ms",
+                f"  join, 1 client, alternating: in-process {medians['disk']:.1f} ms on disk, "
+                f"{medians['memory']:.1f} ms in memory; over HTTP {medians['http']:.1f} ms",
                 flush=True,
             )
     finally:
@@ -394,7 +433,7 @@ def ratio(a: float, b: float) -> float:
 
 
 def report(
-    figures: list[Figures], compared: tuple[list[float], list[float]] | None, triples: int, args: argparse.Namespace
+    figures: list[Figures], compared: dict[str, list[float]] | None, triples: int, args: argparse.Namespace
 ) -> str:
     lines = [
         "# /sparql benchmark",
@@ -453,12 +492,14 @@ def report(
         if oxi and rdf:
             row(f"{at}: oxigraph serve itself vs rdflib-endpoint (the engine's reach; no target)", oxi, rdf, 1, None)
     if compared:
-        local, remote = (statistics.median(times) * 1000 for times in compared)
-        r = ratio(remote, local)
-        lines.append(
-            f"| join, 1 client: median latency vs pyoxigraph in-process (alternating, {args.rounds} rounds) "
-            f"| {remote:.1f} vs {local:.1f} ms | {r:.2f}x | <= 1.5x | {'yes' if r <= 1.5 else 'NO'} |"
-        )
+        medians = {k: statistics.median(v) * 1000 for k, v in compared.items()}
+        for base, what in (("memory", "on an in-memory copy"), ("disk", "on the RocksDB checkpoint")):
+            r = ratio(medians["http"], medians[base])
+            lines.append(
+                f"| join, 1 client: median latency vs pyoxigraph in-process {what} (alternating, {args.rounds} "
+                f"rounds) | {medians['http']:.1f} vs {medians[base]:.1f} ms | {r:.2f}x | <= 1.5x "
+                f"| {'yes' if r <= 1.5 else 'NO'} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -477,6 +518,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15, help="alternating rounds of the in-process comparison")
     parser.add_argument("--slices", type=int, default=5, help="turns per scenario of the side-by-side servers")
     parser.add_argument("--write", type=Path, default=None, help="also write the figures as Markdown here")
+    parser.add_argument(
+        "--copy",
+        type=int,
+        default=None,
+        help="DEFPORT_KG_QUERY_MEMORY_COPY_TRIPLES for the defport-kg servers (0: answer from the snapshots "
+        "only; default: as shipped)",
+    )
     args = parser.parse_args()
 
     temporary = args.workdir is None
@@ -491,8 +539,12 @@ def main() -> None:
         # and on, as shipped (the load generator repeats one query, so that measures the service
         # around the cache; "varied" changes the text every request). Side by side with oxigraph.
         servers = [
-            ("defport-kg", start_defport(store, free_port(), cache_mb=0), (CHEAP, JOIN)),
-            (CACHED, start_defport(cached_copy(store), free_port(), cache_mb=64), (CHEAP, VARIED, JOIN)),
+            ("defport-kg", start_defport(store, free_port(), cache_mb=0, copy_triples=args.copy), (CHEAP, JOIN)),
+            (
+                CACHED,
+                start_defport(cached_copy(store), free_port(), cache_mb=64, copy_triples=args.copy),
+                (CHEAP, VARIED, JOIN),
+            ),
         ]
         if not args.skip_oxigraph:
             servers.append(("oxigraph", start_oxigraph(oxigraph_db, free_port()), (CHEAP, VARIED, JOIN)))

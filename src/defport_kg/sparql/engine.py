@@ -75,16 +75,24 @@ def default_worker_count() -> int:
 
 
 def create_engine(
-    store: Any, *, timeout: float, workers: int = 0, worker_memory_mb: int | None = None
+    store: Any,
+    *,
+    timeout: float,
+    workers: int = 0,
+    worker_memory_mb: int | None = None,
+    copy_triples: int | None = None,
 ) -> QueryEngine:
     """The engine for ``store``: worker processes for an on-disk store, threads for an in-memory one.
 
-    ``worker_memory_mb`` caps each worker process's address space (None: the setting; 0: no limit).
+    ``worker_memory_mb`` caps each worker process's address space (None: the setting; 0: no limit);
+    ``copy_triples``: the largest live data a worker also copies into memory (None: the setting; 0: never).
     """
     count = workers or default_worker_count()
     if getattr(store, "directory", None) is None:
         return ThreadEngine(store, timeout=timeout, workers=max(4, count))
-    return ProcessEngine(store, timeout=timeout, workers=count, worker_memory_mb=worker_memory_mb)
+    return ProcessEngine(
+        store, timeout=timeout, workers=count, worker_memory_mb=worker_memory_mb, copy_triples=copy_triples
+    )
 
 
 class ThreadEngine:
@@ -137,10 +145,19 @@ class ProcessEngine:
 
     kind = "processes"
 
-    def __init__(self, store: Any, *, timeout: float, workers: int, worker_memory_mb: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        *,
+        timeout: float,
+        workers: int,
+        worker_memory_mb: int | None = None,
+        copy_triples: int | None = None,
+    ) -> None:
         self._store = store
         self._timeout = timeout
         self._worker_memory_mb = worker_memory_mb
+        self._copy_triples = copy_triples
         self.size = workers
         self._lock = threading.Lock()
         # Last in, first out: under light load the same (warm) worker takes every query.
@@ -167,6 +184,10 @@ class ProcessEngine:
     def generation(self) -> int:
         return self._snapshots.generation
 
+    @property
+    def current_snapshot(self) -> Path:
+        return self._snapshots.current
+
     def paths_in_use(self) -> set[Path]:
         """The databases (snapshots, access views) workers have open or are opening."""
         with self._lock:
@@ -175,6 +196,37 @@ class ProcessEngine:
     def worker_pids(self) -> list[int]:
         with self._lock:
             return [w.pid for w in self._workers if w.pid is not None]
+
+    def copy_statuses(self, timeout: float = 10.0) -> list[dict[str, Any] | None]:
+        """Each idle worker's in-memory copy (``LiveCopy.status()``; None: none): for tests, benchmarks
+        and operators. Busy workers are not asked."""
+        taken: list[Worker] = []
+        while True:
+            try:
+                taken.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        statuses: list[dict[str, Any] | None] = []
+        for worker in taken:
+            try:
+                reply = worker.call(("status",), timeout)
+            except (WorkerDied, WorkerTimedOut):
+                self._discard(worker)
+                continue
+            statuses.append(reply[1] if isinstance(reply, tuple) and reply[0] == "status" else None)
+            self._put_idle(worker)
+        return statuses
+
+    def wait_for_copies(self, timeout: float = _STARTUP_SECONDS) -> bool:
+        """Block until every idle worker's copy of the newest snapshot is complete or given up."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            current = str(self.current_snapshot)
+            statuses = self.copy_statuses()
+            if statuses and all(s is not None and s["path"] == current and s["reason"] != "building" for s in statuses):
+                return True
+            time.sleep(0.05)
+        return False
 
     def wait_ready(self, timeout: float = _STARTUP_SECONDS) -> bool:
         """Block until every worker has started (tests and benchmarks want a warm pool)."""
@@ -214,7 +266,7 @@ class ProcessEngine:
             return self._busy()
         path = self._assign(worker, view)
         try:
-            outcome = worker.call(("query", str(path), request), self._timeout)
+            outcome = worker.call(self._query_message(path, request), self._timeout)
         except WorkerTimedOut:
             self._discard(worker)
             return timed_out(self._timeout)
@@ -234,7 +286,7 @@ class ProcessEngine:
             return self._busy()
         path = self._assign(worker, view)
         try:
-            worker.send(("query", str(path), request))
+            worker.send(self._query_message(path, request))
             outcome = None
             with anyio.move_on_after(self._timeout) as deadline:
                 outcome = await worker.read_async(_INLINE_BYTES)
@@ -296,6 +348,10 @@ class ProcessEngine:
             path = view.path if own else self._snapshots.current
             worker.pending = path
         return path
+
+    def _query_message(self, path: Path, request: QueryRequest) -> tuple[Any, ...]:
+        # Whole: a snapshot of the store (the worker may answer from its in-memory copy of it), not a view.
+        return ("query", str(path), request, path.parent == self._snapshots.root)
 
     def _release(self, worker: Worker, path: Path) -> bool:
         """Back to the idle workers; True when it has let go of an older snapshot (collect it)."""
@@ -402,7 +458,7 @@ class ProcessEngine:
             if self._closed:
                 return
             try:
-                worker = Worker(next(self._numbers), memory_mb=self._worker_memory_mb)
+                worker = Worker(next(self._numbers), memory_mb=self._worker_memory_mb, copy_triples=self._copy_triples)
             except OSError as error:
                 log.error("cannot start a SPARQL query worker: %s", error)
                 self._started()

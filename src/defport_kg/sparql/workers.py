@@ -8,14 +8,20 @@ copies locks in unknown states) and not multiprocessing's ``spawn`` (which re-im
 main script, whatever that is). They die with their parent (PR_SET_PDEATHSIG), so a crashed server
 leaves no query burning CPU.
 
-Messages on the socket: parent → worker ``("open", path)`` or ``("query", path, QueryRequest)``;
-worker → parent one reply per message (and ``("ready", pid)`` at start): the pickled answer
-(``("opened", path)`` or a ``QueryOutcome``). Every message is one frame in the format of
-``multiprocessing.connection`` (a 4-byte big-endian length, or -1 and an 8-byte length, then the
-bytes), which the worker reads and writes with a ``Connection``. The parent frames its side itself
-on the socket: a small answer is one write and two reads, read on the event loop without a
-thread (``read_async``), and the length tells it to hand a big one to a thread. Its reads never
-depend on the socket's blocking mode, which an event loop (uvloop) changes when it watches it.
+Beside the snapshot of the whole store, a worker keeps an in-memory copy of its live data when it
+is small enough (``live_copy``): queries on the default dataset that name no graph read the copy,
+the rest (and every query until the copy is complete) read the snapshot.
+
+Messages on the socket: parent → worker ``("open", path)`` (the newest snapshot), ``("query", path,
+QueryRequest, whole)`` (``whole``: the path is a snapshot of the whole store, not an access view) or
+``("status",)``; worker → parent one reply per message (and ``("ready", pid)`` at start): the
+pickled answer (``("opened", path)``, a ``QueryOutcome`` or ``("status", dict)``). Every message is
+one frame in the format of ``multiprocessing.connection`` (a 4-byte big-endian length, or -1 and an
+8-byte length, then the bytes), which the worker reads and writes with a ``Connection``. The parent
+frames its side itself on the socket: a small answer is one write and two reads, read on the event
+loop without a thread (``read_async``), and the length tells it to hand a big one to a thread. Its
+reads never depend on the socket's blocking mode, which an event loop (uvloop) changes when it
+watches it.
 
 Memory: each worker limits its own address space (RLIMIT_AS, setting ``query_worker_memory_mb``) as
 it starts, so a hostile query (a literal doubled until it fills memory, a sort of a huge cross
@@ -49,6 +55,8 @@ import anyio
 # How the parent tells a worker its memory limit: the setting's own variable, so that a worker
 # started by any engine (or by hand) reads the same value as ``Settings`` would.
 MEMORY_ENV = "DEFPORT_KG_QUERY_WORKER_MEMORY_MB"
+# Largest live data (triples) a worker also copies into memory (``live_copy``; 0: never).
+COPY_ENV = "DEFPORT_KG_QUERY_MEMORY_COPY_TRIPLES"
 # Exit status of a worker that ran out of memory in Python code (a Rust allocation failure aborts).
 EXIT_OUT_OF_MEMORY = 70
 # Frame headers of multiprocessing.connection: the length, or -1 then a 64-bit length.
@@ -64,6 +72,13 @@ def configured_memory_mb() -> int:
     return Settings().query_worker_memory_mb
 
 
+def configured_copy_triples() -> int:
+    """The ``query_memory_copy_triples`` setting as the environment gives it (0: no in-memory copy)."""
+    from defport_kg.settings import Settings
+
+    return Settings().query_memory_copy_triples
+
+
 class WorkerDied(Exception):
     """The worker process ended (crash, out of memory, killed) before answering."""
 
@@ -75,11 +90,15 @@ class WorkerTimedOut(Exception):
 class Worker:
     """The parent's handle on one worker process."""
 
-    def __init__(self, index: int, *, memory_mb: int | None = None) -> None:
-        """Start worker number ``index``; ``memory_mb`` caps its address space (None: the setting, 0: none)."""
+    def __init__(self, index: int, *, memory_mb: int | None = None, copy_triples: int | None = None) -> None:
+        """Start worker number ``index``; ``memory_mb`` caps its address space (None: the setting, 0: none);
+        ``copy_triples``: the largest live data it also keeps in memory (None: the setting, 0: never)."""
         self.memory_mb = configured_memory_mb() if memory_mb is None else memory_mb
         if self.memory_mb < 0:
             raise ValueError(f"query worker memory limit {self.memory_mb} MB: give 0 (no limit) or more")
+        self.copy_triples = configured_copy_triples() if copy_triples is None else copy_triples
+        if self.copy_triples < 0:
+            raise ValueError(f"in-memory copy size {self.copy_triples} triples: give 0 (no copy) or more")
         parent, child = socket.socketpair()
         try:
             self.process = subprocess.Popen(
@@ -87,7 +106,7 @@ class Worker:
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 close_fds=True,
-                env={**os.environ, MEMORY_ENV: str(self.memory_mb)},
+                env={**os.environ, MEMORY_ENV: str(self.memory_mb), COPY_ENV: str(self.copy_triples)},
             )
         except BaseException:
             parent.close()
@@ -250,6 +269,14 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _configured_copy_triples() -> int:
+    """The parent's ``COPY_ENV`` (a worker started by hand, without it: no copy)."""
+    text = os.environ.get(COPY_ENV, "0").strip() or "0"
+    if not text.isdigit():
+        raise ValueError(f"{COPY_ENV}={text!r} is not a whole number of triples")
+    return int(text)
+
+
 def _out_of_memory() -> NoReturn:
     """Leave at once, answering nothing: the parent sees the worker die and replaces it (a reply here
     could race with the next query being sent to a worker that is about to go)."""
@@ -267,20 +294,29 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
     import pyoxigraph as ox
 
     from defport_kg.sparql.execution import execute, failure, permitted_graphs
+    from defport_kg.sparql.live_copy import LiveCopy
     from defport_kg.sparql.safety import analyse
 
     analyse("ASK {}")  # build the parser's grammar now, not during the first query
+    copy_triples = _configured_copy_triples()
     store: Any = None
     opened: str | None = None
     permitted: Any = None  # a snapshot never changes: read its catalogue once
+    live: LiveCopy | None = None  # the in-memory copy of the newest whole-store snapshot
 
-    def open_snapshot(path: str) -> Any:
-        nonlocal store, opened, permitted
+    def open_snapshot(path: str, whole: bool) -> Any:
+        nonlocal store, opened, permitted, live
         if path != opened:
             store, opened, permitted = None, None, None
             gc.collect()  # drop the old snapshot's files before opening the next
             store = ox.Store.read_only(path)
             permitted, opened = permitted_graphs(store), path
+        if whole and copy_triples and (live is None or live.path != path):
+            # The old copy goes first (freeing it holds the GIL for up to a second per million
+            # triples: here, between two messages, it delays no answer that is under way).
+            live = None
+            gc.collect()
+            live = LiveCopy(store, path, copy_triples)
         return store
 
     def reply(answer: Any) -> None:
@@ -299,11 +335,15 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
         outcome: Any
         try:
             if kind == "open":
-                open_snapshot(message[1])
+                open_snapshot(message[1], True)
                 outcome = ("opened", message[1])
             elif kind == "query":
-                snapshot = open_snapshot(message[1])
-                outcome = execute(snapshot, message[2], permitted=permitted)
+                whole = len(message) > 3 and bool(message[3])
+                snapshot = open_snapshot(message[1], whole)
+                copy = live.ready_for(message[1]) if live is not None and whole else None
+                outcome = execute(snapshot, message[2], permitted=permitted, live_copy=copy)
+            elif kind == "status":
+                outcome = ("status", live.status() if live is not None else None)
             else:
                 outcome = failure(500, "Internal error", f"unknown worker message {kind!r}")
         except MemoryError:

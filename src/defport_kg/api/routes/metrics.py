@@ -112,7 +112,31 @@ class Metrics:
                 f"defport_kg_api_key_verifications_total{_labels(result='cached')} {stats.cached}",
                 f"defport_kg_api_key_verifications_total{_labels(result='refused')} {stats.refused}",
             ]
+        lines += _memory_copy_lines(getattr(app_state, "sparql_engine", None))
         return "\n".join(lines) + "\n"
+
+
+def _memory_copy_lines(engine: Any) -> list[str]:
+    """How many idle query workers answer from an in-memory copy of the newest live data (``live_copy``):
+    after an import an operator sees when the copies have caught up. None before the first /sparql query
+    (the engine starts then) or with the thread engine of an in-memory store."""
+    if engine is None or not hasattr(engine, "copy_statuses"):
+        return []
+    current = str(engine.current_snapshot)
+    states = {"ready": 0, "building": 0, "stale": 0, "none": 0}
+    for status in engine.copy_statuses(timeout=2.0):
+        if status is None or status["reason"] not in ("ready", "building"):
+            states["none"] += 1
+        elif status["path"] != current:
+            states["stale"] += 1
+        else:
+            states[status["reason"]] += 1
+    return [
+        "# HELP defport_kg_sparql_memory_copies Idle SPARQL query workers by their in-memory copy of the live "
+        "data: ready (of the newest commit), building, stale (of an older commit), none (off, too large, failed).",
+        "# TYPE defport_kg_sparql_memory_copies gauge",
+        *(f"defport_kg_sparql_memory_copies{_labels(state=state)} {n}" for state, n in states.items()),
+    ]
 
 
 class MetricsMiddleware:

@@ -71,6 +71,7 @@ def engine_for(app: Any) -> QueryEngine:
                 timeout=settings.query_timeout_seconds,
                 workers=settings.query_workers,
                 worker_memory_mb=settings.query_worker_memory_mb,
+                copy_triples=settings.query_memory_copy_triples,
             )
             app.state.sparql_engine = engine
             if hasattr(engine, "paths_in_use") and hasattr(app.state, "access"):

@@ -1,0 +1,201 @@
+"""The query workers' in-memory copy of the live data: the same answers as the snapshot, a commit
+seen at once (the snapshot answers until the new copy is complete), graphs read from the snapshot,
+no copy where it does not fit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from defport_kg.api.routes.sparql import close_engine, engine_for
+from defport_kg.sparql.engine import ProcessEngine
+from defport_kg.sparql.execution import QueryOutcome, QueryRequest
+from defport_kg.store import EmbeddedStore
+from tests.conftest import turtle_quads
+from tests.sparql.fixtures import IMPORT_A, LIVE, fill
+from tests.sparql.helpers import make_app
+
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+NEW_ORG = "https://w3id.org/defport/id/org/newcomer"
+
+
+def count(outcome: QueryOutcome) -> int:
+    assert outcome.status == 200, outcome
+    return int(json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def rows_of(outcome: QueryOutcome) -> list[str]:
+    """The solutions as a sorted list; GROUP_CONCAT values (separator " " in every named query) as sorted
+    words: the order of solutions, and of the values a group concatenates, is each store's own."""
+    answer = json.loads(outcome.body)
+    if "boolean" in answer:
+        return [repr(answer["boolean"])]
+    rows = []
+    for row in answer["results"]["bindings"]:
+        for term in row.values():
+            term["value"] = " ".join(sorted(term["value"].split(" ")))
+        rows.append(repr(sorted(row.items())))
+    return sorted(rows)
+
+
+def engine_on(store: EmbeddedStore, copy_triples: int) -> ProcessEngine:
+    engine = ProcessEngine(store, timeout=30, workers=2, copy_triples=copy_triples)
+    assert engine.wait_ready(60)
+    return engine
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[EmbeddedStore]:
+    store = fill(EmbeddedStore.open(tmp_path / "store", create=True))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def engine(store: EmbeddedStore) -> Iterator[ProcessEngine]:
+    engine = engine_on(store, 1_000_000)
+    assert engine.wait_for_copies(60)
+    yield engine
+    engine.close()
+
+
+def test_the_copy_answers_every_named_query_as_the_snapshot_does(example_store: EmbeddedStore) -> None:
+    with_copy, without = engine_on(example_store, 1_000_000), engine_on(example_store, 0)
+    try:
+        assert with_copy.wait_for_copies(60)
+        statuses = with_copy.copy_statuses()
+        assert statuses and all(s is not None and s["ready"] for s in statuses), statuses
+        live_triples = count(without.run(QueryRequest(COUNT)))
+        assert all(s["triples"] == live_triples for s in statuses if s is not None)
+        assert without.copy_statuses() == [None, None]
+        texts = [p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("*.rq"))]
+        assert len(texts) > 10
+        for text in [*texts, COUNT, EVERYTHING]:
+            for accept in ("application/sparql-results+json", "application/n-triples"):
+                request = QueryRequest(text, accept=accept, result_limit=10**7)
+                copied, snapshot = with_copy.run(request), without.run(request)
+                assert not snapshot.from_copy
+                assert copied.from_copy == (copied.status == 200 and "graph" not in text.lower()), text
+                assert (copied.status, copied.media_type) == (snapshot.status, snapshot.media_type), text
+                # As sets of lines or rows: the order of ties (and of a graph) is each store's own.
+                if copied.status == 200 and copied.media_type == "application/n-triples":
+                    assert sorted(copied.body.splitlines()) == sorted(snapshot.body.splitlines()), text
+                elif copied.status == 200:
+                    assert rows_of(copied) == rows_of(snapshot), text
+    finally:
+        with_copy.close()
+        without.close()
+
+
+def test_a_commit_is_seen_at_once_and_the_copy_catches_up(store: EmbeddedStore, engine: ProcessEngine) -> None:
+    before = engine.run(QueryRequest(COUNT))
+    assert before.from_copy
+    store.add_source_graph(
+        "https://w3id.org/defport/id/import/new", turtle_quads("o:newcomer a dp:Company ."), role="import"
+    )
+    ask = QueryRequest(f"ASK {{ <{NEW_ORG}> a dp:Company }}")
+    assert json.loads(engine.run(ask).body)["boolean"] is True  # the snapshot, or the copy if already made
+    assert engine.wait_for_copies(60)
+    assert {s["path"] for s in engine.copy_statuses() if s} == {str(engine.current_snapshot)}
+    after = engine.run(ask)
+    assert after.from_copy and json.loads(after.body)["boolean"] is True
+    assert count(engine.run(QueryRequest(COUNT))) == count(before) + 1
+    store.retire("https://w3id.org/defport/id/import/new")
+    assert json.loads(engine.run(ask).body)["boolean"] is False  # at once, copy or not
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        (QueryRequest(f"SELECT ?s WHERE {{ GRAPH <{IMPORT_A}> {{ ?s a ?type }} }}"), 2),
+        (QueryRequest(f"SELECT ?s FROM <{IMPORT_A}> WHERE {{ ?s a ?type }}"), 2),
+        (QueryRequest("SELECT ?s WHERE { ?s a ?type }", default_graph_uris=(IMPORT_A,)), 2),
+        (QueryRequest(f"SELECT ?s WHERE {{ ?s ?p <{LIVE}> }}"), 0),  # "graph" in an IRI: conservative
+    ],
+)
+def test_queries_that_name_graphs_read_the_snapshot(
+    engine: ProcessEngine, request_: QueryRequest, expected: int
+) -> None:
+    outcome = engine.run(request_)
+    assert outcome.status == 200, outcome
+    assert not outcome.from_copy
+    assert len(json.loads(outcome.body)["results"]["bindings"]) == expected
+
+
+def test_live_data_beyond_the_setting_is_not_copied(store: EmbeddedStore) -> None:
+    engine = engine_on(store, 3)
+    try:
+        assert engine.wait_for_copies(60)
+        statuses = engine.copy_statuses()
+        assert statuses and all(s is not None and not s["ready"] for s in statuses)
+        assert all("more than the 3 of setting DEFPORT_KG_QUERY_MEMORY_COPY_TRIPLES" in s["reason"] for s in statuses)
+        outcome = engine.run(QueryRequest(COUNT))
+        assert not outcome.from_copy and count(outcome) > 3
+    finally:
+        engine.close()
+
+
+def test_a_copy_that_would_crowd_the_workers_memory_limit_is_refused() -> None:
+    """Under a 2 GB address-space limit, 10M triples (~13 GB) are refused with the limit named; 1,000 pass."""
+    script = (
+        "import resource\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_AS)\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, hard))\n"
+        "from defport_kg.sparql.live_copy import _refusal\n"
+        "print(repr(_refusal(10_000_000, 10**9)))\n"
+        "print(repr(_refusal(1_000, 10**9)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    big, small = result.stdout.splitlines()
+    assert "2048 MB limit" in big and "DEFPORT_KG_QUERY_WORKER_MEMORY_MB" in big
+    assert small == "''"
+
+
+def test_a_copy_being_built_does_not_stop_the_worker_answering(tmp_path: Path) -> None:
+    """Enough live data that the copy takes a while: queries sent meanwhile are answered (from the snapshot)."""
+    store = EmbeddedStore.open(tmp_path / "big", create=True)
+    try:
+        lines = "".join(f'o:x{i} rdfs:label "x{i}" ; dp:country c:NL .\n' for i in range(60_000))
+        store.add_source_graph("https://w3id.org/defport/id/import/big", turtle_quads(lines), role="import")
+        engine = engine_on(store, 10_000_000)
+        try:
+            answered, from_snapshot = 0, 0
+            started = time.monotonic()
+            while time.monotonic() - started < 20:
+                outcome = engine.run(QueryRequest("SELECT * WHERE { ?s ?p ?o } LIMIT 3"))
+                assert outcome.status == 200
+                answered += 1
+                from_snapshot += not outcome.from_copy
+                if outcome.from_copy:
+                    break
+            assert from_snapshot >= 1 and answered > from_snapshot  # the snapshot answered, then the copy
+        finally:
+            engine.close()
+    finally:
+        store.close()
+
+
+def test_metrics_tell_when_the_workers_copies_are_ready(store: EmbeddedStore) -> None:
+    """Through the real app: /metrics counts the idle workers by the state of their copy."""
+    app = make_app(store)
+    client = TestClient(app)
+    try:
+        assert "defport_kg_sparql_memory_copies" not in client.get("/metrics").text  # no engine before /sparql
+        assert client.get("/sparql", params={"query": COUNT}).status_code == 200
+        engine = engine_for(app)
+        assert isinstance(engine, ProcessEngine) and engine.wait_ready(60) and engine.wait_for_copies(60)
+        text = client.get("/metrics").text
+        assert 'defport_kg_sparql_memory_copies{state="ready"} 2' in text, text
+        assert 'defport_kg_sparql_memory_copies{state="none"} 0' in text
+    finally:
+        close_engine(app)
