@@ -1,12 +1,13 @@
 """The query workers' in-memory copy of the live data: the same answers as the snapshot, a commit
 seen at once (the snapshot answers until the new copy is complete), graphs read from the snapshot,
-no copy where it does not fit."""
+copies of access views too, no copy where it does not fit."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from defport_kg.access import AccessControl, Marking, marking_quads
 from defport_kg.api.routes.sparql import close_engine, engine_for
+from defport_kg.settings import Settings
 from defport_kg.sparql.engine import ProcessEngine
 from defport_kg.sparql.execution import QueryOutcome, QueryRequest
 from defport_kg.store import EmbeddedStore
@@ -26,6 +29,11 @@ QUERIES = Path(__file__).resolve().parents[2] / "queries"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 NEW_ORG = "https://w3id.org/defport/id/org/newcomer"
+# Long enough (about a quarter second, whatever the data) that two queries sent at once go to two workers.
+_VALUES = " ".join(map(str, range(150)))
+SLOW_ENOUGH = (
+    f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {_VALUES} }} VALUES ?b {{ {_VALUES} }} VALUES ?c {{ {_VALUES} }} }}"
+)
 
 
 def count(outcome: QueryOutcome) -> int:
@@ -48,8 +56,14 @@ def rows_of(outcome: QueryOutcome) -> list[str]:
 
 
 def engine_on(store: EmbeddedStore, copy_triples: int) -> ProcessEngine:
+    """Two workers, each asked one query (a worker copies the database it is first asked for)."""
     engine = ProcessEngine(store, timeout=30, workers=2, copy_triples=copy_triples)
     assert engine.wait_ready(60)
+    asked = [threading.Thread(target=engine.run, args=(QueryRequest(SLOW_ENOUGH),)) for _ in range(2)]
+    for thread in asked:  # at once, so that both workers take one
+        thread.start()
+    for thread in asked:
+        thread.join(60)
     return engine
 
 
@@ -103,9 +117,12 @@ def test_a_commit_is_seen_at_once_and_the_copy_catches_up(store: EmbeddedStore, 
         "https://w3id.org/defport/id/import/new", turtle_quads("o:newcomer a dp:Company ."), role="import"
     )
     ask = QueryRequest(f"ASK {{ <{NEW_ORG}> a dp:Company }}")
-    assert json.loads(engine.run(ask).body)["boolean"] is True  # the snapshot, or the copy if already made
+    assert json.loads(engine.run(ask).body)["boolean"] is True  # the new snapshot: the old copy does not fit
+    for _ in range(20):  # the old snapshot drops out of the workers' recent queries: new copies are made
+        engine.run(ask)
     assert engine.wait_for_copies(60)
-    assert {s["path"] for s in engine.copy_statuses() if s} == {str(engine.current_snapshot)}
+    current = str(engine._snapshots.current)
+    assert current in {s["path"] for s in engine.copy_statuses() if s}
     after = engine.run(ask)
     assert after.from_copy and json.loads(after.body)["boolean"] is True
     assert count(engine.run(QueryRequest(COUNT))) == count(before) + 1
@@ -195,7 +212,40 @@ def test_metrics_tell_when_the_workers_copies_are_ready(store: EmbeddedStore) ->
         engine = engine_for(app)
         assert isinstance(engine, ProcessEngine) and engine.wait_ready(60) and engine.wait_for_copies(60)
         text = client.get("/metrics").text
-        assert 'defport_kg_sparql_memory_copies{state="ready"} 2' in text, text
-        assert 'defport_kg_sparql_memory_copies{state="none"} 0' in text
+        # One query: one worker copied the database it read, the other was not asked yet.
+        assert 'defport_kg_sparql_memory_copies{state="ready"} 1' in text, text
+        assert 'defport_kg_sparql_memory_copies{state="none"} 1' in text
     finally:
         close_engine(app)
+
+
+def test_an_access_view_is_copied_too_and_answers_as_the_view(store: EmbeddedStore) -> None:
+    """A caller below the unbounded clearance reads its access view (its own database): after a few
+    queries the worker copies that database instead of the snapshot, and answers as the view does,
+    without what the view hides."""
+    public = "https://w3id.org/defport/id/import/public"
+    store.add_source_graph(
+        public,
+        turtle_quads('o:open a dp:Company ; rdfs:label "Open" .'),
+        role="import",
+        extra_quads=marking_quads(public, Marking("public")),
+    )
+    access = AccessControl.from_settings(store, Settings(anonymous_clearance="public"))
+    with_copy, without = engine_on(store, 1_000_000), engine_on(store, 0)
+    try:
+        view = access.view(access.anonymous)
+        assert not view.full and view.path is not None
+        companies = QueryRequest("SELECT ?c WHERE { ?c a dp:Company }")
+        seen = [b["c"]["value"] for b in json.loads(without.run(companies, view).body)["results"]["bindings"]]
+        assert seen == ["https://w3id.org/defport/id/org/open"]  # Acme and Beta are not public
+        answers = [with_copy.run(companies, view) for _ in range(12)]  # the snapshot leaves the recent queries
+        assert with_copy.wait_for_copies(60)
+        assert str(view.path) in {s["path"] for s in with_copy.copy_statuses() if s}
+        copied = with_copy.run(companies, view)
+        assert copied.from_copy
+        assert all(a.body == copied.body for a in answers)
+        assert copied.body == without.run(companies, view).body
+    finally:
+        with_copy.close()
+        without.close()
+        access.close()

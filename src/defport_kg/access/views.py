@@ -208,9 +208,13 @@ class AccessControl:
             with contextlib.suppress(ValueError):
                 callbacks.remove(self._committed)
         with self._lock:
+            # Only views kept in folders need their databases closed (collected) before the folders go;
+            # a collection per app costs a second in a big process (a test session ends with hundreds).
+            folders = any(v.path is not None for v in self._views.values()) or bool(self._retired)
             self._views.clear()
             self._retired.clear()
-        gc.collect()
+        if folders:
+            gc.collect()
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
             with contextlib.suppress(OSError):

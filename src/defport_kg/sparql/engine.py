@@ -184,10 +184,6 @@ class ProcessEngine:
     def generation(self) -> int:
         return self._snapshots.generation
 
-    @property
-    def current_snapshot(self) -> Path:
-        return self._snapshots.current
-
     def paths_in_use(self) -> set[Path]:
         """The databases (snapshots, access views) workers have open or are opening."""
         with self._lock:
@@ -218,12 +214,12 @@ class ProcessEngine:
         return statuses
 
     def wait_for_copies(self, timeout: float = _STARTUP_SECONDS) -> bool:
-        """Block until every idle worker's copy of the newest snapshot is complete or given up."""
+        """Block until no idle worker is building a copy (a worker makes its copy at its first query:
+        run queries first)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            current = str(self.current_snapshot)
             statuses = self.copy_statuses()
-            if statuses and all(s is not None and s["path"] == current and s["reason"] != "building" for s in statuses):
+            if statuses and all(s is None or s["reason"] != "building" for s in statuses):
                 return True
             time.sleep(0.05)
         return False
@@ -266,7 +262,7 @@ class ProcessEngine:
             return self._busy()
         path = self._assign(worker, view)
         try:
-            outcome = worker.call(self._query_message(path, request), self._timeout)
+            outcome = worker.call(("query", str(path), request), self._timeout)
         except WorkerTimedOut:
             self._discard(worker)
             return timed_out(self._timeout)
@@ -286,7 +282,7 @@ class ProcessEngine:
             return self._busy()
         path = self._assign(worker, view)
         try:
-            worker.send(self._query_message(path, request))
+            worker.send(("query", str(path), request))
             outcome = None
             with anyio.move_on_after(self._timeout) as deadline:
                 outcome = await worker.read_async(_INLINE_BYTES)
@@ -348,10 +344,6 @@ class ProcessEngine:
             path = view.path if own else self._snapshots.current
             worker.pending = path
         return path
-
-    def _query_message(self, path: Path, request: QueryRequest) -> tuple[Any, ...]:
-        # Whole: a snapshot of the store (the worker may answer from its in-memory copy of it), not a view.
-        return ("query", str(path), request, path.parent == self._snapshots.root)
 
     def _release(self, worker: Worker, path: Path) -> bool:
         """Back to the idle workers; True when it has let go of an older snapshot (collect it)."""

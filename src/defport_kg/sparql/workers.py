@@ -8,12 +8,12 @@ copies locks in unknown states) and not multiprocessing's ``spawn`` (which re-im
 main script, whatever that is). They die with their parent (PR_SET_PDEATHSIG), so a crashed server
 leaves no query burning CPU.
 
-Beside the snapshot of the whole store, a worker keeps an in-memory copy of its live data when it
-is small enough (``live_copy``): queries on the default dataset that name no graph read the copy,
-the rest (and every query until the copy is complete) read the snapshot.
+Beside the database it reads (the newest snapshot, or the access view of the caller's clearance:
+both immutable), a worker keeps an in-memory copy of its live data when it is small enough
+(``live_copy``): queries on the default dataset that name no graph read the copy, the rest (and
+every query until the copy is complete) read the database.
 
-Messages on the socket: parent → worker ``("open", path)`` (the newest snapshot), ``("query", path,
-QueryRequest, whole)`` (``whole``: the path is a snapshot of the whole store, not an access view) or
+Messages on the socket: parent → worker ``("open", path)``, ``("query", path, QueryRequest)`` or
 ``("status",)``; worker → parent one reply per message (and ``("ready", pid)`` at start): the
 pickled answer (``("opened", path)``, a ``QueryOutcome`` or ``("status", dict)``). Every message is
 one frame in the format of ``multiprocessing.connection`` (a 4-byte big-endian length, or -1 and an
@@ -34,6 +34,7 @@ fill the disk the store lives on).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import gc
@@ -63,6 +64,8 @@ EXIT_OUT_OF_MEMORY = 70
 _LENGTH = struct.Struct("!i")
 _HUGE_LENGTH = struct.Struct("!Q")
 _RECV_FLAGS = getattr(socket, "MSG_DONTWAIT", 0)
+# A worker's in-memory copy is replaced when its database was not among the last this many queries'.
+_RECENT_QUERIES = 8
 
 
 def configured_memory_mb() -> int:
@@ -302,22 +305,35 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
     store: Any = None
     opened: str | None = None
     permitted: Any = None  # a snapshot never changes: read its catalogue once
-    live: LiveCopy | None = None  # the in-memory copy of the newest whole-store snapshot
+    live: LiveCopy | None = None  # the in-memory copy of the database this worker reads most
+    recent: collections.deque[str] = collections.deque(maxlen=_RECENT_QUERIES)
 
-    def open_snapshot(path: str, whole: bool) -> Any:
-        nonlocal store, opened, permitted, live
+    def open_snapshot(path: str) -> Any:
+        nonlocal store, opened, permitted
         if path != opened:
             store, opened, permitted = None, None, None
             gc.collect()  # drop the old snapshot's files before opening the next
             store = ox.Store.read_only(path)
             permitted, opened = permitted_graphs(store), path
-        if whole and copy_triples and (live is None or live.path != path):
-            # The old copy goes first (freeing it holds the GIL for up to a second per million
-            # triples: here, between two messages, it delays no answer that is under way).
-            live = None
-            gc.collect()
-            live = LiveCopy(store, path, copy_triples)
         return store
+
+    def copy_for(path: str) -> Any:
+        """The complete in-memory copy of ``path`` (the open database), else None; starts one when the
+        current copy's database was not asked for in the last few queries (after a commit, or when a
+        worker serves another clearance's view from now on). One copy at a time: two databases asked
+        for in turn keep the older copy rather than rebuilding on every switch."""
+        nonlocal live
+        recent.append(path)
+        if not copy_triples:
+            return None
+        if live is not None and (live.path == path or live.path in recent):
+            return live.ready_for(path)
+        # The old copy goes first (freeing it holds the GIL for up to a second per million triples:
+        # here, before this query runs, it delays no answer that is under way).
+        live = None
+        gc.collect()
+        live = LiveCopy(store, path, copy_triples)
+        return None
 
     def reply(answer: Any) -> None:
         # One frame (the length, then the answer): a small answer is a single write.
@@ -335,13 +351,11 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
         outcome: Any
         try:
             if kind == "open":
-                open_snapshot(message[1], True)
+                open_snapshot(message[1])
                 outcome = ("opened", message[1])
             elif kind == "query":
-                whole = len(message) > 3 and bool(message[3])
-                snapshot = open_snapshot(message[1], whole)
-                copy = live.ready_for(message[1]) if live is not None and whole else None
-                outcome = execute(snapshot, message[2], permitted=permitted, live_copy=copy)
+                snapshot = open_snapshot(message[1])
+                outcome = execute(snapshot, message[2], permitted=permitted, live_copy=copy_for(message[1]))
             elif kind == "status":
                 outcome = ("status", live.status() if live is not None else None)
             else:

@@ -117,23 +117,18 @@ class Metrics:
 
 
 def _memory_copy_lines(engine: Any) -> list[str]:
-    """How many idle query workers answer from an in-memory copy of the newest live data (``live_copy``):
-    after an import an operator sees when the copies have caught up. None before the first /sparql query
+    """How many idle query workers answer from an in-memory copy of the live data (``live_copy``): after
+    an import an operator sees when the copies have caught up. Nothing before the first /sparql query
     (the engine starts then) or with the thread engine of an in-memory store."""
     if engine is None or not hasattr(engine, "copy_statuses"):
         return []
-    current = str(engine.current_snapshot)
-    states = {"ready": 0, "building": 0, "stale": 0, "none": 0}
+    states = {"ready": 0, "building": 0, "none": 0}
     for status in engine.copy_statuses(timeout=2.0):
-        if status is None or status["reason"] not in ("ready", "building"):
-            states["none"] += 1
-        elif status["path"] != current:
-            states["stale"] += 1
-        else:
-            states[status["reason"]] += 1
+        state = status["reason"] if status is not None else "none"
+        states[state if state in states else "none"] += 1
     return [
         "# HELP defport_kg_sparql_memory_copies Idle SPARQL query workers by their in-memory copy of the live "
-        "data: ready (of the newest commit), building, stale (of an older commit), none (off, too large, failed).",
+        "data: ready (joins read memory), building, none (not yet queried, off, too large, or failed).",
         "# TYPE defport_kg_sparql_memory_copies gauge",
         *(f"defport_kg_sparql_memory_copies{_labels(state=state)} {n}" for state, n in states.items()),
     ]
