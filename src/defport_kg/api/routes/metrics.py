@@ -122,13 +122,16 @@ def _memory_copy_lines(engine: Any) -> list[str]:
     (the engine starts then) or with the thread engine of an in-memory store."""
     if engine is None or not hasattr(engine, "copy_statuses"):
         return []
-    states = {"ready": 0, "building": 0, "none": 0}
+    states = {"ready": 0, "building": 0, "refused": 0, "none": 0}
     for status in engine.copy_statuses(timeout=2.0):
-        state = status["reason"] if status is not None else "none"
-        states[state if state in states else "none"] += 1
+        if status is None:
+            states["none"] += 1
+        else:
+            states[status["reason"] if status["reason"] in states else "refused"] += 1
     return [
         "# HELP defport_kg_sparql_memory_copies Idle SPARQL query workers by their in-memory copy of the live "
-        "data: ready (joins read memory), building, none (not yet queried, off, too large, or failed).",
+        "data: ready (joins read memory), building, refused (too large for the settings, or failed), none (not "
+        "queried yet, or copies off).",
         "# TYPE defport_kg_sparql_memory_copies gauge",
         *(f"defport_kg_sparql_memory_copies{_labels(state=state)} {n}" for state, n in states.items()),
     ]
