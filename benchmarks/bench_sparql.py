@@ -17,7 +17,12 @@ The load generator runs on the same two cores: one process per client (so client
 a GIL), each with a kept-alive HTTP connection, for a fixed time per scenario. It reports
 requests/s and median/p99 latency for a cheap query (LIMIT 10) and a join-heavy query (a
 five-pattern join with DISTINCT counts per system) at 1 and 8 clients. Then the single-client
-latency of the join-heavy query is compared with pyoxigraph queried in-process on the same store.
+latency of the join-heavy query is compared with pyoxigraph queried in-process on the same data,
+both on a RocksDB checkpoint and on an in-memory copy made as the workers make theirs.
+
+defport-kg's workers answer from an in-memory copy of the live data (``sparql/live_copy.py``) once
+it is built: before measuring, every worker is asked a query and ``/metrics`` is read until no copy
+is building. ``--copy 0`` measures the servers answering from the RocksDB snapshots only.
 
 Targets (issue 7): cheap-query throughput >= 0.5x `oxigraph serve` and >= 10x rdflib-endpoint;
 join-heavy single-client latency <= 1.5x pyoxigraph in-process.
