@@ -11,7 +11,9 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
@@ -20,6 +22,7 @@ from defport_kg.api.routes.sparql import close_engine, engine_for
 from defport_kg.settings import Settings
 from defport_kg.sparql.engine import ProcessEngine
 from defport_kg.sparql.execution import QueryOutcome, QueryRequest
+from defport_kg.sparql.live_copy import CopyKeeper
 from defport_kg.store import EmbeddedStore
 from tests.conftest import turtle_quads
 from tests.sparql.fixtures import IMPORT_A, LIVE, fill
@@ -53,6 +56,21 @@ def rows_of(outcome: QueryOutcome) -> list[str]:
             term["value"] = " ".join(sorted(term["value"].split(" ")))
         rows.append(repr(sorted(row.items())))
     return sorted(rows)
+
+
+def until_from_copy(engine: ProcessEngine, request: QueryRequest, view: Any = None) -> QueryOutcome:
+    """Ask until a worker answers from its copy (it copies a newer database once the older one has left
+    its recent queries and it has read the newer one as long as its last copy took); every answer on
+    the way must be the same."""
+    deadline = time.monotonic() + 60
+    first = engine.run(request, view)
+    while time.monotonic() < deadline:
+        outcome = engine.run(request, view)
+        assert (outcome.status, outcome.body) == (first.status, first.body)
+        if outcome.from_copy:
+            return outcome
+        time.sleep(0.01)
+    raise AssertionError("no worker answered from a copy within 60 s")
 
 
 def engine_on(store: EmbeddedStore, copy_triples: int) -> ProcessEngine:
@@ -118,13 +136,9 @@ def test_a_commit_is_seen_at_once_and_the_copy_catches_up(store: EmbeddedStore, 
     )
     ask = QueryRequest(f"ASK {{ <{NEW_ORG}> a dp:Company }}")
     assert json.loads(engine.run(ask).body)["boolean"] is True  # the new snapshot: the old copy does not fit
-    for _ in range(20):  # the old snapshot drops out of the workers' recent queries: new copies are made
-        engine.run(ask)
-    assert engine.wait_for_copies(60)
-    current = str(engine._snapshots.current)
-    assert current in {s["path"] for s in engine.copy_statuses() if s}
-    after = engine.run(ask)
-    assert after.from_copy and json.loads(after.body)["boolean"] is True
+    after = until_from_copy(engine, ask)  # once the old snapshot has left the recent queries
+    assert json.loads(after.body)["boolean"] is True
+    assert str(engine._snapshots.current) in {s["path"] for s in engine.copy_statuses() if s}
     assert count(engine.run(QueryRequest(COUNT))) == count(before) + 1
     store.retire("https://w3id.org/defport/id/import/new")
     assert json.loads(engine.run(ask).body)["boolean"] is False  # at once, copy or not
@@ -238,14 +252,59 @@ def test_an_access_view_is_copied_too_and_answers_as_the_view(store: EmbeddedSto
         companies = QueryRequest("SELECT ?c WHERE { ?c a dp:Company }")
         seen = [b["c"]["value"] for b in json.loads(without.run(companies, view).body)["results"]["bindings"]]
         assert seen == ["https://w3id.org/defport/id/org/open"]  # Acme and Beta are not public
-        answers = [with_copy.run(companies, view) for _ in range(12)]  # the snapshot leaves the recent queries
-        assert with_copy.wait_for_copies(60)
+        copied = until_from_copy(with_copy, companies, view)
         assert str(view.path) in {s["path"] for s in with_copy.copy_statuses() if s}
-        copied = with_copy.run(companies, view)
-        assert copied.from_copy
-        assert all(a.body == copied.body for a in answers)
         assert copied.body == without.run(companies, view).body
     finally:
         with_copy.close()
         without.close()
         access.close()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def small_database(label: str) -> ox.Store:
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(f"urn:{label}"), ox.NamedNode("urn:p"), ox.Literal(label)))
+    return store
+
+
+def test_the_keeper_waits_as_long_as_the_last_copy_took_before_copying_a_newer_database() -> None:
+    clock = Clock()
+    keeper = CopyKeeper(1_000, clock=clock)
+    first, second = small_database("first"), small_database("second")
+    assert keeper.for_query(first, "db1") is None  # the first copy starts at once
+    assert keeper.live is not None and keeper.live.wait(30)
+    assert keeper.for_query(first, "db1") is not None
+    keeper.live.seconds = 5.0  # as if that copy had taken five seconds
+    for _ in range(10):  # db1 leaves the recent queries
+        assert keeper.for_query(second, "db2") is None
+    assert keeper.live.path == "db1"  # not yet: db2 has been read for 0 s
+    clock.now += 4.9
+    assert keeper.for_query(second, "db2") is None and keeper.live.path == "db1"
+    clock.now += 0.2
+    assert keeper.for_query(second, "db2") is None
+    assert keeper.live.path == "db2" and keeper.live.wait(30)
+    copy = keeper.for_query(second, "db2")
+    assert copy is not None and len(copy) == 1 and next(iter(copy)).object == ox.Literal("second")
+
+
+def test_the_keeper_does_not_rebuild_for_databases_asked_in_turn_nor_while_building() -> None:
+    clock = Clock()
+    keeper = CopyKeeper(1_000, clock=clock)
+    a, b = small_database("a"), small_database("b")
+    keeper.for_query(a, "a")
+    assert keeper.live is not None and keeper.live.wait(30)
+    for _ in range(20):  # a stays among the recent queries: its copy is kept, b reads its database
+        clock.now += 10
+        assert keeper.for_query(b, "b") is None
+        assert keeper.for_query(a, "a") is not None
+    assert keeper.live.path == "a"
+    off = CopyKeeper(0, clock=clock)
+    assert off.for_query(a, "a") is None and off.live is None and off.status() is None

@@ -18,9 +18,12 @@ Rust allocation failure would abort the worker again on every rebuild.
 
 from __future__ import annotations
 
+import collections
+import gc
 import resource
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -32,6 +35,57 @@ BYTES_PER_TRIPLE = 1_400
 # (an idle worker already holds ~1.1 GB of address space, mostly reserved, not used).
 _SHARE_OF_LIMIT = 0.75
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# A worker's copy is replaced when its database was not among the last this many queries'.
+RECENT_QUERIES = 8
+
+
+class CopyKeeper:
+    """Which database a worker keeps in memory, and when it starts copying another.
+
+    One copy at a time (memory). A new one is started for the database a query reads when the
+    current copy's database is no longer among the last ``RECENT_QUERIES`` queries' (after a commit;
+    or the worker now serves another clearance's view), so two databases asked for in turn keep the
+    older copy rather than rebuilding on every switch. It waits until the worker has been reading the
+    new database for as long as the last copy took to build, and never starts while one is building:
+    under commits that come faster than copies can be made, the workers answer from the snapshots
+    instead of spending their cores on copies that would be stale when complete.
+    """
+
+    def __init__(self, max_triples: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_triples = max_triples
+        self.live: LiveCopy | None = None
+        self._clock = clock
+        self._recent: collections.deque[str] = collections.deque(maxlen=RECENT_QUERIES)
+        self._reading: tuple[str, float] | None = None  # the newest database read, since when
+        self._last_build = 0.0  # seconds the last complete copy took
+
+    def for_query(self, store: ox.Store, path: str) -> ox.Store | None:
+        """The complete copy of ``path`` (``store``, the open database), else None (read ``store``)."""
+        self._recent.append(path)
+        if not self.max_triples:
+            return None
+        live = self.live
+        if live is not None and (live.path == path or live.path in self._recent):
+            return live.ready_for(path)
+        now = self._clock()
+        if self._reading is None or self._reading[0] != path:
+            self._reading = (path, now)
+        if live is not None and live.building:
+            return None
+        if live is not None and live.seconds:
+            self._last_build = live.seconds
+        if now - self._reading[1] < self._last_build:
+            return None
+        # The old copy goes first (freeing it holds the GIL for up to a second per million triples:
+        # here, before this query runs, it delays no answer that is under way).
+        self.live = None
+        del live
+        gc.collect()
+        self.live = LiveCopy(store, path, self.max_triples)
+        return None
+
+    def status(self) -> dict[str, Any] | None:
+        return self.live.status() if self.live is not None else None
 
 
 class LiveCopy:
@@ -52,6 +106,10 @@ class LiveCopy:
     def ready_for(self, path: str) -> ox.Store | None:
         """The in-memory store when it is complete and copies ``path``."""
         return self.store if path == self.path else None
+
+    @property
+    def building(self) -> bool:
+        return self._thread.is_alive()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Whether the build has ended (complete or given up) within ``timeout`` seconds."""

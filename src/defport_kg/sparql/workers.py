@@ -34,7 +34,6 @@ fill the disk the store lives on).
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import ctypes
 import gc
@@ -64,8 +63,6 @@ EXIT_OUT_OF_MEMORY = 70
 _LENGTH = struct.Struct("!i")
 _HUGE_LENGTH = struct.Struct("!Q")
 _RECV_FLAGS = getattr(socket, "MSG_DONTWAIT", 0)
-# A worker's in-memory copy is replaced when its database was not among the last this many queries'.
-_RECENT_QUERIES = 8
 
 
 def configured_memory_mb() -> int:
@@ -297,16 +294,14 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
     import pyoxigraph as ox
 
     from defport_kg.sparql.execution import execute, failure, permitted_graphs
-    from defport_kg.sparql.live_copy import LiveCopy
+    from defport_kg.sparql.live_copy import CopyKeeper
     from defport_kg.sparql.safety import analyse
 
     analyse("ASK {}")  # build the parser's grammar now, not during the first query
-    copy_triples = _configured_copy_triples()
+    copies = CopyKeeper(_configured_copy_triples())
     store: Any = None
     opened: str | None = None
     permitted: Any = None  # a snapshot never changes: read its catalogue once
-    live: LiveCopy | None = None  # the in-memory copy of the database this worker reads most
-    recent: collections.deque[str] = collections.deque(maxlen=_RECENT_QUERIES)
 
     def open_snapshot(path: str) -> Any:
         nonlocal store, opened, permitted
@@ -316,24 +311,6 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
             store = ox.Store.read_only(path)
             permitted, opened = permitted_graphs(store), path
         return store
-
-    def copy_for(path: str) -> Any:
-        """The complete in-memory copy of ``path`` (the open database), else None; starts one when the
-        current copy's database was not asked for in the last few queries (after a commit, or when a
-        worker serves another clearance's view from now on). One copy at a time: two databases asked
-        for in turn keep the older copy rather than rebuilding on every switch."""
-        nonlocal live
-        recent.append(path)
-        if not copy_triples:
-            return None
-        if live is not None and (live.path == path or live.path in recent):
-            return live.ready_for(path)
-        # The old copy goes first (freeing it holds the GIL for up to a second per million triples:
-        # here, before this query runs, it delays no answer that is under way).
-        live = None
-        gc.collect()
-        live = LiveCopy(store, path, copy_triples)
-        return None
 
     def reply(answer: Any) -> None:
         # One frame (the length, then the answer): a small answer is a single write.
@@ -355,9 +332,10 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
                 outcome = ("opened", message[1])
             elif kind == "query":
                 snapshot = open_snapshot(message[1])
-                outcome = execute(snapshot, message[2], permitted=permitted, live_copy=copy_for(message[1]))
+                copy = copies.for_query(snapshot, message[1])
+                outcome = execute(snapshot, message[2], permitted=permitted, live_copy=copy)
             elif kind == "status":
-                outcome = ("status", live.status() if live is not None else None)
+                outcome = ("status", copies.status())
             else:
                 outcome = failure(500, "Internal error", f"unknown worker message {kind!r}")
         except MemoryError:
