@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +22,6 @@ from defport_kg.sparql.execution import QueryOutcome, QueryRequest
 from defport_kg.sparql.snapshots import SNAPSHOT_DIR
 from defport_kg.store import EmbeddedStore
 from tests.conftest import turtle_quads
-from tests.sparql.fixtures import fill
 from tests.sparql.helpers import CROSS_PRODUCT, busy_processes, children, cpu_seconds
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -33,13 +31,6 @@ NEW_ORG = "https://w3id.org/defport/id/org/newcomer"
 def count(outcome: QueryOutcome) -> int:
     assert outcome.status == 200, outcome
     return int(json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"])
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[EmbeddedStore]:
-    store = fill(EmbeddedStore.open(tmp_path / "store", create=True))
-    yield store
-    store.close()
 
 
 @pytest.fixture

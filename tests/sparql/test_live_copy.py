@@ -25,7 +25,7 @@ from defport_kg.sparql.execution import QueryOutcome, QueryRequest
 from defport_kg.sparql.live_copy import CopyKeeper
 from defport_kg.store import EmbeddedStore
 from tests.conftest import turtle_quads
-from tests.sparql.fixtures import IMPORT_A, LIVE, fill
+from tests.sparql.fixtures import IMPORT_A, LIVE
 from tests.sparql.helpers import make_app
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
@@ -83,13 +83,6 @@ def engine_on(store: EmbeddedStore, copy_triples: int) -> ProcessEngine:
     for thread in asked:
         thread.join(60)
     return engine
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[EmbeddedStore]:
-    store = fill(EmbeddedStore.open(tmp_path / "store", create=True))
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -196,12 +196,7 @@ class ProcessEngine:
     def copy_statuses(self, timeout: float = 10.0) -> list[dict[str, Any] | None]:
         """Each idle worker's in-memory copy (``LiveCopy.status()``; None: none): for tests, benchmarks
         and operators. Busy workers are not asked."""
-        taken: list[Worker] = []
-        while True:
-            try:
-                taken.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
+        taken = self._take_all_idle()
         statuses: list[dict[str, Any] | None] = []
         for worker in taken:
             try:
@@ -237,12 +232,7 @@ class ProcessEngine:
     def _sweep_idle(self) -> None:
         """Discard (and replace) idle workers that died: the idle stack is LIFO, so one that died at its
         bottom would otherwise count as ready until every other worker is busy."""
-        taken: list[Worker] = []
-        while True:
-            try:
-                taken.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
+        taken = self._take_all_idle()
         for worker in reversed(taken):  # back in the same order
             if worker.alive():
                 self._put_idle(worker)
@@ -352,6 +342,15 @@ class ProcessEngine:
             worker.snapshot, worker.pending = path, None
         self._put_idle(worker)
         return moved
+
+    def _take_all_idle(self) -> list[Worker]:
+        """Every idle worker, taken (most recently idle first): the caller puts back what it keeps."""
+        taken: list[Worker] = []
+        while True:
+            try:
+                taken.append(self._idle.get_nowait())
+            except queue.Empty:
+                return taken
 
     def _take_idle_now(self) -> Worker | None:
         while True:
@@ -512,12 +511,7 @@ class ProcessEngine:
         threading.Thread(target=self._switch_idle, name="defport-kg-sparql-switch", daemon=True).start()
 
     def _switch_idle(self) -> None:
-        taken: list[Worker] = []
-        while True:
-            try:
-                taken.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
+        taken = self._take_all_idle()
         for worker in taken:
             if not worker.alive():
                 self._discard(worker)

@@ -256,10 +256,7 @@ def _limit_memory() -> None:
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as handle:
             handle.write("1000")
-    text = os.environ.get(MEMORY_ENV, "0").strip() or "0"
-    if not text.isdigit():
-        raise ValueError(f"{MEMORY_ENV}={text!r} is not a whole number of megabytes")
-    megabytes = int(text)
+    megabytes = _whole_number(MEMORY_ENV, "megabytes")
     if megabytes == 0:
         return
     limit = megabytes * 1024 * 1024
@@ -269,11 +266,11 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _configured_copy_triples() -> int:
-    """The parent's ``COPY_ENV`` (a worker started by hand, without it: no copy)."""
-    text = os.environ.get(COPY_ENV, "0").strip() or "0"
+def _whole_number(variable: str, unit: str) -> int:
+    """A count the parent passes in the environment (missing: 0, e.g. a worker started by hand)."""
+    text = os.environ.get(variable, "0").strip() or "0"
     if not text.isdigit():
-        raise ValueError(f"{COPY_ENV}={text!r} is not a whole number of triples")
+        raise ValueError(f"{variable}={text!r} is not a whole number of {unit}")
     return int(text)
 
 
@@ -298,7 +295,7 @@ def worker_main(conn: Connection, parent_pid: int) -> None:
     from defport_kg.sparql.safety import analyse
 
     analyse("ASK {}")  # build the parser's grammar now, not during the first query
-    copies = CopyKeeper(_configured_copy_triples())
+    copies = CopyKeeper(_whole_number(COPY_ENV, "triples"))
     store: Any = None
     opened: str | None = None
     permitted: Any = None  # a snapshot never changes: read its catalogue once
