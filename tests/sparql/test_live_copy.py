@@ -301,3 +301,34 @@ def test_the_keeper_does_not_rebuild_for_databases_asked_in_turn_nor_while_build
     assert keeper.live.path == "a"
     off = CopyKeeper(0, clock=clock)
     assert off.for_query(a, "a") is None and off.live is None and off.status() is None
+
+
+@pytest.mark.slow
+def test_commits_during_copies_lose_no_answer_and_kill_no_worker(tmp_path: Path) -> None:
+    """Commits every few tenths of a second while the workers copy and answer: old snapshots are
+    deleted under copies being built; every answer is right for the commit it was sent after, no
+    worker dies."""
+    store = EmbeddedStore.open(tmp_path / "busy", create=True)
+    try:
+        lines = "".join(f'o:x{i} rdfs:label "x{i}" ; dp:country c:NL .\n' for i in range(30_000))
+        store.add_source_graph("https://w3id.org/defport/id/import/base", turtle_quads(lines), role="import")
+        engine = engine_on(store, 10_000_000)
+        try:
+            pids = set(engine.worker_pids())
+            commits, answered = 0, 0
+            started = time.monotonic()
+            while time.monotonic() - started < 12:
+                name = f"https://w3id.org/defport/id/import/n{commits}"
+                store.add_source_graph(name, turtle_quads(f"o:n{commits} a dp:Company ."), role="import")
+                commits += 1
+                for _ in range(10):
+                    outcome = engine.run(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?c a dp:Company }"))
+                    assert count(outcome) == commits  # every commit seen by the next query, copy or not
+                    answered += 1
+                time.sleep(0.2)
+            assert set(engine.worker_pids()) == pids  # no worker died
+            assert commits >= 10 and answered >= 100
+        finally:
+            engine.close()
+    finally:
+        store.close()
