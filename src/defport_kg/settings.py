@@ -122,6 +122,13 @@ class Settings(BaseSettings):
     query_max_bytes: int = Field(
         1024 * 1024, description="Largest SPARQL query text /sparql accepts, in bytes (larger: 413)."
     )
+    remote_refresh_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="With a remote store, which other clients may write too: how old the catalogue of source "
+        "graphs may get before a read checks it again, so that access views (callers below the highest "
+        "clearance) show another client's import or rollback within this time (0: check on every read).",
+    )
     remote_user: str | None = Field(
         None, description="User name for a remote SPARQL store's basic or digest authentication (auth=basic|digest)."
     )

@@ -79,6 +79,7 @@ class AccessControl:
         default_key_clearance: str,
         cache_size: int = 8,
         strategy: str = "auto",
+        remote_refresh_seconds: float = 10.0,
     ) -> None:
         self.store = store
         # How a view of an on-disk store is made: "copy" the visible graphs, "strip" a checkpoint
@@ -92,7 +93,12 @@ class AccessControl:
         # Paths the SPARQL engine's workers have open (set by the engine's owner); never deleted.
         self.in_use: Callable[[], set[Path]] = set
         self._generation = 0
-        self._catalogue: tuple[int, Catalogue] | None = None
+        # A remote SPARQL server can be written by other clients, whose commits this process never
+        # hears of: its catalogue is read again once older than this, and a change of its records
+        # counts as a commit. Every write to an embedded store goes through this process.
+        self._refresh_after = remote_refresh_seconds if getattr(store, "kind", "") == "remote" else None
+        # (generation, monotonic time it was read, catalogue)
+        self._catalogue: tuple[int, float, Catalogue] | None = None
         self._views: OrderedDict[str, View] = OrderedDict()
         # clearance → (store generation, view key): which view a clearance read at that generation.
         self._by_clearance: dict[Clearance, tuple[int, str]] = {}
@@ -116,6 +122,7 @@ class AccessControl:
             anonymous_clearance=settings.anonymous_clearance,
             default_key_clearance=settings.default_key_clearance,
             cache_size=settings.access_view_cache_size,
+            remote_refresh_seconds=settings.remote_refresh_seconds,
         )
 
     # -- clearances --------------------------------------------------------------------------
@@ -136,11 +143,19 @@ class AccessControl:
     def catalogue(self) -> Catalogue:
         generation = self._generation
         cached = self._catalogue
-        if cached is not None and cached[0] == generation:
-            return cached[1]
+        if cached is not None and cached[0] == generation and not self._stale(cached[1]):
+            return cached[2]
+        read_at = time.monotonic()
         catalogue = read_catalogue(self.store, self.scheme, self.default_import_marking)
-        self._catalogue = (generation, catalogue)
+        if cached is not None and cached[0] == generation and catalogue.graphs != cached[2].graphs:
+            # Written by another client of the remote server: the views this process keeps are stale.
+            self._committed()
+            generation = self._generation
+        self._catalogue = (generation, read_at, catalogue)
         return catalogue
+
+    def _stale(self, read_at: float) -> bool:
+        return self._refresh_after is not None and time.monotonic() - read_at >= self._refresh_after
 
     def visible(self, clearance: Clearance) -> list[GraphRecord]:
         """The catalogued graphs ``clearance`` may see (live or in history), never transient ones."""
@@ -161,6 +176,9 @@ class AccessControl:
         """The view of ``clearance`` when it exists already (never blocks: for the event loop)."""
         if clearance.unbounded:
             return None
+        cached = self._catalogue
+        if cached is not None and self._stale(cached[1]):
+            return None  # the caller's slow path (``view``, off the event loop) reads the catalogue again
         generation = self._generation
         with self._lock:
             hit = self._by_clearance.get(clearance)
