@@ -136,7 +136,7 @@ class LiveCopy:
                 self.reason = refusal
                 return
             copy = memory_copy(snapshot)
-        except (OSError, MemoryError, ValueError, SyntaxError) as error:
+        except Exception as error:  # e.g. the snapshot deleted under it: the worker reads the database
             self.reason = f"failed: {type(error).__name__}: {error}"
             return
         self.seconds = time.perf_counter() - started
