@@ -152,3 +152,36 @@ def test_deeply_nested_query_is_refused_not_crashing(client: Any, query: str) ->
     response = client.post("/sparql", data={"query": query}, headers=JSON)
     assert response.status_code in (400, 503), response.status_code
     assert_next_query_answers(client)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK { FILTER(" + " && ".join(["true"] * 10_000) + ") }",  # 80 KB: the full parser's path
+        "ASK{FILTER(" + "1&&" * 8_000 + "1)}",  # under 32 KB: the quick path
+        "ASK { ?s " + "/".join(["<urn:p>"] * 20_000) + " ?o }",
+        "ASK { FILTER(" + r" \u0026\u0026 ".join(["true"] * 6_000) + ") }",  # && spelled in escapes
+        "ASK { FILTER(1 IN (" + ",".join(["1"] * 12_000) + ")) }",
+    ],
+    ids=["and-chain", "and-chain-short", "path-chain", "escaped-and-chain", "long-in-list"],
+)
+def test_long_operator_chains_are_refused_before_the_engine_overflows(client: Any, app: Any, query: str) -> None:
+    """pyoxigraph walks a flat chain of operators recursively and dies (SIGSEGV) at about 10,000: a
+    small request must not kill a worker (without the check: 500 "query worker died")."""
+    from defport_kg.api.routes.sparql import engine_for
+
+    engine = engine_for(app)
+    assert engine.wait_ready(60)
+    before = set(engine.worker_pids())
+    response = client.post("/sparql", data={"query": query}, headers=JSON)
+    body = assert_problem(response, 400)
+    assert "operators and separators" in body["detail"] and "VALUES" in body["detail"], body["detail"]
+    assert_next_query_answers(client)
+    assert set(engine.worker_pids()) == before
+
+
+def test_a_long_but_fair_chain_is_answered(client: Any) -> None:
+    query = "ASK { FILTER(1 IN (" + ",".join(map(str, range(2_000))) + ")) }"
+    response = client.post("/sparql", data={"query": query}, headers=JSON)
+    assert response.status_code == 200, response.text
+    assert response.json()["boolean"] is True

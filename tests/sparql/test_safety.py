@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from defport_kg.sparql.safety import (
+    MAX_CHAINING_TOKENS,
     QueryRefused,
     QuerySyntaxError,
     UpdateRefused,
     allowed_by,
     analyse,
     check_services,
+    count_chaining_tokens,
     count_service_keywords,
     screen,
 )
@@ -278,3 +280,22 @@ def test_texts_the_quick_reading_leaves_to_the_full_parse(text: str) -> None:
             screen(text)
         return
     assert screen(text) == expected
+
+
+def test_chaining_tokens_are_counted_outside_strings_iris_comments_and_names() -> None:
+    text = 'SELECT * WHERE { ?s <https://a.b/c/d,e> "a.b,c && d" ; dp:x.y 1.5 FILTER(?a && ?b || !?c) } # a.b,c'
+    # SELECT *, the ";" after the string, && and || (two characters each) and "!"
+    assert count_chaining_tokens(text) == 7
+    assert count_chaining_tokens(r"ASK { FILTER(true \u0026\u0026 false) }") == 2  # escapes are expanded first
+
+
+def test_every_named_query_is_far_from_the_chain_limit() -> None:
+    counts = {p.name: count_chaining_tokens(p.read_text(encoding="utf-8")) for p in QUERIES_DIR.glob("*.rq")}
+    assert counts and max(counts.values()) < MAX_CHAINING_TOKENS // 20, counts
+
+
+def test_a_long_chain_is_refused_by_both_checks() -> None:
+    text = "ASK { FILTER(" + "1 && " * (MAX_CHAINING_TOKENS // 2 + 1) + "1) }"
+    for check in (screen, analyse):
+        with pytest.raises(QueryRefused, match="operators and separators"):
+            check(text)

@@ -161,6 +161,7 @@ def _quick_plan(text: str) -> QueryPlan | None:
     if sum(text.count(bracket) for bracket in "{([") > _QUICK_MAX_BRACKETS:
         return None
     everything = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "space"]
+    _check_chains(sum(1 for kind, value in everything if kind == "other" and value in _CHAINING))
     tokens = [token for token in everything if token[0] != "comment"]
     position = 0
     while position < len(tokens) and tokens[position][0] == "word" and tokens[position][1].lower() in _PROLOGUE:
@@ -202,6 +203,7 @@ def _top_level_limit(tokens: list[tuple[str | None, str]]) -> int | None:
 def _analyse(text: str) -> QueryPlan:
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
+    _check_chains(count_chaining_tokens(text))  # before rdflib: it takes seconds over such chains
     with _PARSE_LOCK:
         try:
             parsed = parseQuery(text)
@@ -394,6 +396,34 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+# Operators and separators that string a query's parts together: a flat chain of them (``a && b &&
+# ...``, a path ``p/p/p...``, triples ``s p o . s p o ...``, a list ``1, 2, ...``) is one level of the
+# engine's expression or join tree each, which it walks recursively: pyoxigraph overflows its stack
+# (the process dies) at about 10,000 of them, and rdflib takes seconds to parse them first. Far above
+# what a person writes; a tool with long lists of values has VALUES, which is not a chain.
+_CHAINING = frozenset("&|/+-*.;,^!=<>")
+MAX_CHAINING_TOKENS = 5_000
+
+
+def count_chaining_tokens(text: str) -> int:
+    """Operator and separator characters outside strings, IRIs, comments and names (``\\u`` escapes
+    expanded first, as every SPARQL parser does)."""
+    return sum(
+        1
+        for match in _TOKEN.finditer(expandUnicodeEscapes(text))
+        if match.lastgroup == "other" and match.group() in _CHAINING
+    )
+
+
+def _check_chains(count: int) -> None:
+    if count > MAX_CHAINING_TOKENS:
+        raise QueryRefused(
+            f"the query strings together {count} operators and separators (&&, ||, /, |, +, -, *, ., ;, ,); at "
+            f"most {MAX_CHAINING_TOKENS} are accepted, since longer chains overflow the query engine's stack. "
+            "Put long lists of values in a VALUES block."
+        )
 
 
 def count_service_keywords(text: str) -> int:
