@@ -195,3 +195,36 @@ def test_the_worker_entry_point_refuses_to_be_run_by_hand() -> None:
         [sys.executable, "-m", "defport_kg.sparql"], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode != 0 and "usage" in result.stderr
+
+
+def _numbers(size: int) -> str:
+    return " ".join(str(n) for n in range(size))
+
+
+@pytest.mark.parametrize(
+    ("rows_a", "rows_b", "comment_bytes"),
+    [
+        (2, 5, 0),  # ~2 KB: one read on the event loop
+        (20, 30, 0),  # ~110 KB: more than one read, still unpickled on the event loop
+        (50, 120, 0),  # ~1.1 MB: more than the inline limit, finished in a thread
+        (2, 5, 40_000),  # a query text over 16 KB: sent in two blocking writes
+    ],
+)
+def test_answers_of_every_size_cross_the_socket_whole(
+    engine: ProcessEngine, rows_a: int, rows_b: int, comment_bytes: int
+) -> None:
+    import anyio
+
+    text = (
+        "#" + "x" * comment_bytes + "\n" if comment_bytes else ""
+    ) + f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {_numbers(rows_a)} }} VALUES ?b {{ {_numbers(rows_b)} }} }}"
+    request = QueryRequest(text=text, accept="application/sparql-results+json")
+
+    async def three_times() -> list[QueryOutcome]:
+        return [await engine.run_async(request) for _ in range(3)]
+
+    for outcome in anyio.run(three_times):
+        assert outcome.status == 200, outcome
+        rows = json.loads(outcome.body)["results"]["bindings"]
+        got = sorted((int(row["a"]["value"]), int(row["b"]["value"])) for row in rows)
+        assert got == [(a, b) for a in range(rows_a) for b in range(rows_b)]
