@@ -21,8 +21,8 @@ one frame in the format of ``multiprocessing.connection`` (a 4-byte big-endian l
 frames its side itself on the socket: a small query is one non-blocking write and its answer one
 read, on the event loop without a thread (``read_async``), and the length tells it to hand a big
 answer to a thread. Its reads and small writes never depend on the socket's blocking mode, which an
-event loop (uvloop) changes when it watches it (each change is two system calls: ~10 % of the
-server's CPU for a cheap query when done per query).
+event loop (uvloop) changes when it watches it (setting it back per query cost two system calls;
+with the single read, -13 % server CPU per cheap query in ``benchmarks/bench_sparql_stack.py``).
 
 Memory: each worker limits its own address space (RLIMIT_AS, setting ``query_worker_memory_mb``) as
 it starts, so a hostile query (a literal doubled until it fills memory, a sort of a huge cross
