@@ -64,7 +64,9 @@ def run_query(store: Any, text: str) -> Any:
     try:
         return store.query_with_prefixes(text, PREFIXES, named_graphs=[*store.live_graphs(), CATALOG_GRAPH])
     except SyntaxError as error:
-        raise QueryError(f"the query does not parse: {error}") from None
+        from defport_kg.sparql.parse_errors import engine_syntax_error  # the SPARQL checker: loaded on error
+
+        raise QueryError(engine_syntax_error(text, str(error))) from None
     except OSError as error:
         raise QueryError(f"the query failed: {error}") from None
 

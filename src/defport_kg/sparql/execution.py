@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from defport_kg.namespaces import CATALOG_GRAPH, DP, DPID, LIVE_GRAPH, PREFIXES
 from defport_kg.sparql.negotiation import GRAPH_TYPES, RESULT_FORMAT, SOLUTION_TYPES, negotiate
+from defport_kg.sparql.parse_errors import engine_syntax_error
 from defport_kg.sparql.results import Stopped, write_result
 from defport_kg.sparql.safety import (
     QueryRefused,
@@ -194,7 +195,7 @@ def _run(
     except Stopped:
         return failure(503, "Query timed out", "the query was stopped at its deadline")
     except SyntaxError as error:
-        return failure(400, "Bad query", engine_syntax_error(request.text, error))
+        return failure(400, "Bad query", engine_syntax_error(request.text, str(error)))
     except OSError as error:
         status = 502 if calls_services else 500
         return failure(status, "Query failed", f"the query failed while running: {error}")
@@ -206,21 +207,6 @@ def _run(
 # Conservative: "graph" anywhere (a GRAPH pattern, but also an IRI or a string) sends the query to
 # the snapshot, which has the named graphs.
 _MAY_NAME_A_GRAPH = re.compile("graph", re.IGNORECASE)
-_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
-
-
-def engine_syntax_error(text: str, error: SyntaxError) -> str:
-    """pyoxigraph's parse error in the words and layout of the checker's (``safety``): line, column,
-    what was expected, and the line itself with a pointer (``screen`` leaves malformed texts to it)."""
-    message = str(error)
-    match = _POSITION.match(message)
-    if match is None:
-        return f"the query does not parse: {message}"
-    line_number, column, expected = int(match[1]), int(match[2]), match[3]
-    lines = text.splitlines() or [""]
-    line = lines[line_number - 1] if 0 < line_number <= len(lines) else ""
-    pointer = f"\n  {line}\n  {' ' * max(column - 1, 0)}^" if line.strip() else ""
-    return f"the query does not parse at line {line_number}, column {column}: {expected}{pointer}"
 
 
 def _unique(graphs: list[str]) -> list[str]:

@@ -210,7 +210,7 @@ def _analyse(text: str) -> QueryPlan:
         except ParseBaseException as error:
             if _is_update(text):
                 raise UpdateRefused("updates are refused: this endpoint answers queries only") from None
-            raise QuerySyntaxError(_describe_parse_error(error)) from None
+            raise QuerySyntaxError(_describe_parse_error(text, error)) from None
         except Exception as error:  # rdflib raises plain exceptions from its parse actions
             raise QuerySyntaxError(f"the query does not parse: {error}") from None
         finally:
@@ -261,11 +261,10 @@ def _is_update(text: str) -> bool:
     return bool(_get(update, "request"))
 
 
-def _describe_parse_error(error: ParseBaseException) -> str:
-    line = getattr(error, "line", "") or ""
-    pointer = f"\n  {line}\n  {' ' * (max(error.col, 1) - 1)}^" if line.strip() else ""
-    found = f", found {line[error.col - 1 : error.col + 19]!r}" if line[error.col - 1 : error.col] else ""
-    return f"the query does not parse at line {error.lineno}, column {error.col}: {error.msg}{found}{pointer}"
+def _describe_parse_error(text: str, error: ParseBaseException) -> str:
+    from defport_kg.sparql.parse_errors import describe
+
+    return describe(text, error.lineno, error.col, error.msg)
 
 
 def _prologue(prologue: Any) -> tuple[dict[str, str], str | None]:

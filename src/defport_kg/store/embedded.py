@@ -264,7 +264,9 @@ class EmbeddedStore:
         try:
             return self.raw.query(sparql, **kwargs)
         except SyntaxError as error:
-            raise QueryError(f"the query does not parse: {error}") from None
+            from defport_kg.sparql.parse_errors import engine_syntax_error  # the SPARQL checker: loaded on error
+
+            raise QueryError(engine_syntax_error(sparql, str(error))) from None
 
     def select(self, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of Python values; keyword arguments are bound, not pasted."""
