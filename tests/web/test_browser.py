@@ -344,3 +344,26 @@ def test_sign_in_over_http_sets_the_cookie_flags(locked_server: LiveServer) -> N
             "/login", data={"key": locked_server.steward_key}, headers={"Origin": "http://evil.example"}
         )
         assert refused.status_code == 403
+
+
+def test_query_editor_shows_where_a_query_breaks(page: Any, live_server: LiveServer) -> None:
+    """A query that does not parse: the editor shows the endpoint's words (the place and the bracket
+    left open), not a bare status."""
+    page.goto("/query")
+    wait_until(page, "window.defportYasgui && window.defportYasgui.getTab().getYasqe()")
+    query = (
+        "SELECT ?system WHERE {\n"
+        "  ?system a <https://w3id.org/defport/ontology#System> .\n"
+        "  OPTIONAL { ?system ?p ?o \n"
+        "}"
+    )
+    page.evaluate("q => window.defportYasgui.getTab().getYasqe().setValue(q)", query)
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr .errorResult .query-problem-detail")
+    assert page.locator(".yasr .query-problem-title").inner_text() == "Bad query (400)"
+    detail = page.locator(".yasr .query-problem-detail").inner_text()
+    assert detail.startswith("the query does not parse at its end (line 4, column 2)"), detail
+    assert "the '{' at line 1, column 22 is not closed" in detail, detail
+    assert detail.splitlines()[-2:] == ["  }", "   ^"]  # the line and the pointer, as sent
+    screenshot(page, "query-error")
+    no_csp_violations(page)

@@ -9,6 +9,23 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  function problemAsText(error) {
+    let problem = null;
+    try {
+      problem = JSON.parse(error && error.text);
+    } catch (e) {
+      return Promise.resolve(undefined);
+    }
+    if (!problem || typeof problem.detail !== "string") return Promise.resolve(undefined);
+    const title = (problem.title || error.statusText || DP.t("error")) + " (" + (problem.status || error.status) + ")";
+    return Promise.resolve(
+      DP.el("div", { class: "query-problem" }, [
+        DP.el("p", { class: "query-problem-title", text: title }),
+        DP.el("pre", { class: "query-problem-detail", text: problem.detail }),
+      ])
+    );
+  }
+
   function start() {
     const host = document.getElementById("yasgui");
     const Yasgui = window.Yasgui;
@@ -45,6 +62,9 @@
     Yasqe.defaults.autocompleters = ["localPrefixes", "variables"];
     Yasqe.defaults.prefixCcApi = "";
     Yasgui.defaults.yasqe.autocompleters = ["localPrefixes", "variables"];
+    // A refused query: the endpoint's problem+json shown as words (the parse error's place, the
+    // bracket left open, the pointer under the line), not as one long line of JSON.
+    if (Yasgui.Yasr) Yasgui.Yasr.defaults.errorRenderers = [problemAsText];
 
     const yasgui = new Yasgui(host, {
       requestConfig: {
