@@ -146,3 +146,18 @@ def test_the_endpoint_and_the_command_line_say_the_same(tmp_path: Path) -> None:
         store.close()
     assert response.status_code == 400
     assert response.json()["detail"] == engine_message(text)
+
+
+def test_a_long_line_is_shown_around_the_mistake_only() -> None:
+    """A generated query is often one long line: the message shows a window of it, the caret still
+    under the character the parser names."""
+    patterns = " ".join(f"?s <urn:x:p{i}> ?o{i} ." for i in range(300))
+    text = f"SELECT * WHERE {{ {patterns} ?s ?p ) . {patterns} }}"
+    for message in (engine_message(text), checker_message(text)):
+        line_number, column = map(int, _POSITION.match(message).groups())  # type: ignore[union-attr]
+        assert line_number == 1 and len(text) > 10_000
+        assert len(message) < 600, message
+        shown, caret = message.splitlines()[-2:]
+        under = caret.index("^")
+        assert shown[under] == text[column - 1]
+        assert shown.startswith("  …") and shown.endswith("…")

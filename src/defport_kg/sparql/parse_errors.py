@@ -18,6 +18,8 @@ from defport_kg.sparql.safety import _TOKEN  # the one tokenizer of query texts
 
 # How many expected tokens are named before the rest are counted.
 MAX_NAMED = 10
+# Characters of the line shown either side of the place of the mistake.
+CONTEXT = 60
 _OPENERS = {"{": "}", "(": ")", "[": "]"}
 _ANY = "any character"
 _CLOSERS = {closer: opener for opener, closer in _OPENERS.items()}
@@ -48,8 +50,19 @@ def describe(text: str, line_number: int, column: int, what: str) -> str:
         character = line[column - 1 : column]
         found = f"unexpected {character!r}" if character.strip() else ""
     summary = "; ".join(part for part in (found, what) if part)
-    pointer = f"\n  {line}\n  {' ' * max(column - 1, 0)}^" if line.strip() else ""
-    return f"the query does not parse at {where}: {summary}{bracket_hint(text)}{pointer}"
+    return f"the query does not parse at {where}: {summary}{bracket_hint(text)}{pointer(line, column)}"
+
+
+def pointer(line: str, column: int) -> str:
+    """The line and a caret under ``column``; of a long line (a generated query is often one line)
+    only ``CONTEXT`` characters either side, the cut ends marked."""
+    if not line.strip():
+        return ""
+    index = max(column - 1, 0)
+    start = max(index - CONTEXT, 0)
+    end = index + CONTEXT
+    shown = ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+    return f"\n  {shown}\n  {' ' * (index - start + (1 if start else 0))}^"
 
 
 def summarise_expected(expected: str) -> str:

@@ -25,6 +25,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
 from defport_kg.namespaces import PREFIXES
+from defport_kg.sparql import flat_grammar  # noqa: F401  (rdflib's parser without per-pattern recursion)
 
 __all__ = [
     "QueryPlan",
