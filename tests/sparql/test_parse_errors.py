@@ -23,7 +23,7 @@ from tests.conftest import run_cli
 from tests.sparql.fixtures import fill
 from tests.sparql.helpers import make_app
 
-_POSITION = re.compile(r"^the query does not parse at (?:its end \()?line (\d+), column (\d+)\)?: ")
+_POSITION = re.compile(r"^the query does not parse at line (\d+), column (\d+)(?: \(its end\))?: ")
 
 
 def engine_message(text: str) -> str:
@@ -62,7 +62,7 @@ def test_the_engine_message_is_short_and_in_words() -> None:
     assert "'\\u{" not in message and "..=" not in message, message
     assert "(22 in all)" in message or "in all)" in message
     assert len(message) < 300, message
-    assert message.startswith("the query does not parse at its end (line 1, column 17): expected one of ")
+    assert message.startswith("the query does not parse at line 1, column 17 (its end): expected one of ")
 
 
 def test_the_pointer_stands_under_the_place_the_parser_names() -> None:

@@ -362,7 +362,7 @@ def test_query_editor_shows_where_a_query_breaks(page: Any, live_server: LiveSer
     page.wait_for_selector(".yasr .errorResult .query-problem-detail")
     assert page.locator(".yasr .query-problem-title").inner_text() == "Bad query (400)"
     detail = page.locator(".yasr .query-problem-detail").inner_text()
-    assert detail.startswith("the query does not parse at its end (line 4, column 2)"), detail
+    assert detail.startswith("the query does not parse at line 4, column 2 (its end)"), detail
     assert "the '{' at line 1, column 22 is not closed" in detail, detail
     assert detail.splitlines()[-2:] == ["  }", "   ^"]  # the line and the pointer, as sent
     screenshot(page, "query-error")

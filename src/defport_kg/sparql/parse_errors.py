@@ -45,7 +45,7 @@ def describe(text: str, line_number: int, column: int, what: str) -> str:
     line = lines[line_number - 1] if 0 < line_number <= len(lines) else ""
     where = f"line {line_number}, column {column}"
     if _is_past_the_end(text, lines, line_number, column):
-        where, found = f"its end ({where})", ""
+        where, found = f"{where} (its end)", ""
     else:
         character = line[column - 1 : column]
         found = f"unexpected {character!r}" if character.strip() else ""
