@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,16 +66,24 @@ def normalised(result: Any) -> str:
     return _BNODE.sub(lambda m: f"BNode('b{names.setdefault(m[1], str(len(names)))}')", text)
 
 
-def parsed_by(definitions: dict[str, Any], text: str, parse: Any = parseQuery) -> str:
+@contextmanager
+def grammar(definitions: dict[str, Any]) -> Iterator[None]:
+    """rdflib's two rules as ``definitions`` says, for the block; the flat ones again after."""
     flat_grammar.use(definitions)
     ParserElement.reset_cache()
     try:
-        return normalised(parse(text))
-    except ParseBaseException:
-        return "refused"
+        yield
     finally:
         flat_grammar.use(flat_grammar.FLAT)
         ParserElement.reset_cache()
+
+
+def parsed_by(definitions: dict[str, Any], text: str, parse: Any = parseQuery) -> str:
+    with grammar(definitions):
+        try:
+            return normalised(parse(text))
+        except ParseBaseException:
+            return "refused"
 
 
 @pytest.fixture(scope="module")
@@ -109,24 +118,13 @@ def patterns(count: int) -> str:
 
 
 def test_long_groups_and_templates_are_read_and_their_services_found() -> None:
-    with pytest.raises(safety.QuerySyntaxError, match="maximum recursion"):
-        parsed_by_recursive_check(f"SELECT * WHERE {{ {patterns(200)} }} # from")
+    with grammar(flat_grammar.RECURSIVE), pytest.raises(safety.QuerySyntaxError, match="maximum recursion"):
+        safety._analyse(f"SELECT * WHERE {{ {patterns(200)} }} # from")  # as it was: refused
     plan = safety.analyse(f"SELECT * FROM <urn:g> WHERE {{ {patterns(3000)} SERVICE <urn:x:svc> {{ }} }}")
     assert plan.from_graphs == ("urn:g",) and [s.target for s in plan.services] == ["urn:x:svc"]
     template = " ".join(f"<urn:x:s> <urn:x:p{i}> {i} ." for i in range(3000))
     plan = safety.analyse(f"CONSTRUCT {{ {template} }} WHERE {{ SERVICE <urn:x:svc> {{ }} }}")
     assert plan.form == "CONSTRUCT" and len(plan.services) == 1
-
-
-def parsed_by_recursive_check(text: str) -> None:
-    """``safety``'s full check under rdflib's own recursive rules (what it was before)."""
-    flat_grammar.use(flat_grammar.RECURSIVE)
-    ParserElement.reset_cache()
-    try:
-        safety._analyse(text)
-    finally:
-        flat_grammar.use(flat_grammar.FLAT)
-        ParserElement.reset_cache()
 
 
 @pytest.fixture(params=["memory", "disk"])

@@ -263,7 +263,7 @@ def _is_update(text: str) -> bool:
 
 
 def _describe_parse_error(text: str, error: ParseBaseException) -> str:
-    from defport_kg.sparql.parse_errors import describe
+    from defport_kg.sparql.parse_errors import describe  # which reads this module's tokenizer
 
     return describe(text, error.lineno, error.col, error.msg)
 
