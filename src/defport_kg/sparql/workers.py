@@ -63,8 +63,8 @@ EXIT_OUT_OF_MEMORY = 70
 # Frame headers of multiprocessing.connection: the length, or -1 then a 64-bit length.
 _LENGTH = struct.Struct("!i")
 _HUGE_LENGTH = struct.Struct("!Q")
-_RECV_FLAGS = getattr(socket, "MSG_DONTWAIT", 0)
-_SEND_FLAGS = _RECV_FLAGS
+# A send or receive that never blocks, whatever the socket's mode (0 where the flag is missing).
+_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)
 # The most read in one go on the event loop: a cheap query's whole answer, header and body.
 _READ_CHUNK = 64 * 1024
 
@@ -151,7 +151,7 @@ class Worker:
         if size <= 16384:
             frame = header + payload
             try:
-                sent = self.sock.send(frame, _SEND_FLAGS)
+                sent = self.sock.send(frame, _DONTWAIT)
             except (BlockingIOError, InterruptedError):
                 sent = 0
             if sent == len(frame):
@@ -204,7 +204,7 @@ class Worker:
     def _recv_available(self) -> bytes:
         """What the socket holds now, up to ``_READ_CHUNK`` bytes (empty when nothing yet)."""
         try:
-            chunk = self.sock.recv(_READ_CHUNK, _RECV_FLAGS)  # never blocks, whatever the socket's mode
+            chunk = self.sock.recv(_READ_CHUNK, _DONTWAIT)  # never blocks, whatever the socket's mode
         except (BlockingIOError, InterruptedError):
             return b""
         if not chunk:
@@ -219,7 +219,7 @@ class Worker:
         sock, parts, got = self.sock, [], 0
         while got < size:
             try:
-                chunk = sock.recv(size - got, _RECV_FLAGS)  # never blocks, whatever the socket's mode
+                chunk = sock.recv(size - got, _DONTWAIT)  # never blocks, whatever the socket's mode
             except (BlockingIOError, InterruptedError):
                 await anyio.wait_readable(sock)
                 continue
