@@ -1,0 +1,117 @@
+"""Would more server processes lift the uncached cheap query? Two servers against one, same cores.
+
+    .venv/bin/python benchmarks/bench_sparql_fronts.py                # the example data (~15k triples)
+    .venv/bin/python benchmarks/bench_sparql_fronts.py --rounds 6 --workers-per-front 2
+
+A diagnostic beside ``bench_sparql.py``. ``serve`` is one process: one event loop runs every
+request's Python path, and the query workers run beside it. If that one loop were what holds the
+cheap query (LIMIT 10, result cache off) below half of ``oxigraph serve``, a design with several
+front processes (each with its own workers) would lift it. This measures that design without
+building it: two ``defport-kg serve`` on two copies of the store, the 8 clients split between
+them, against one server with all 8 and ``oxigraph serve-read-only`` on the same data. The three
+take turns in 2-s slices (this VM's speed drifts over minutes); it prints req/s per slice, the
+means and each one's ratio to ``oxigraph serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_sparql as bench  # the load generator and server starters
+
+
+def split_load(urls: list[str], query: str, clients: int, seconds: float) -> tuple[float, int]:
+    """(req/s, errors) with the clients spread over ``urls`` in turn (client i on url i mod n)."""
+    start_at = time.time() + 1.0
+    stop_at = start_at + seconds
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(clients, mp_context=context) as pool:
+        futures = []
+        for number in range(clients):
+            parsed = urllib.parse.urlsplit(urls[number % len(urls)])
+            path = parsed.path + "?" + urllib.parse.urlencode({"query": query})
+            futures.append(pool.submit(bench._client, parsed.hostname, parsed.port, path, start_at, stop_at, 30))
+        results = [f.result() for f in futures]
+    return sum(len(latencies) for latencies, _ in results) / seconds, sum(errors for _, errors in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=4, help="slices per server")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of a slice")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers-per-front", type=int, default=1, help="query workers of each of the two servers")
+    args = parser.parse_args()
+
+    from defport_kg.store import open_store
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-sparql-fronts-"))
+    processes: list[subprocess.Popen] = []
+    try:
+        stores = [workdir / name for name in ("single", "front-1", "front-2")]
+        init = [str(bench.BIN / "defport-kg"), "init", "--example", "--store", str(stores[0])]
+        subprocess.run(init, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for copy in stores[1:]:
+            shutil.copytree(stores[0], copy)
+        handle = open_store(stores[0])
+        triples = len(handle.raw)
+        handle.raw.backup(str(workdir / "oxigraph"))
+        handle.close()
+
+        def start(store: Path, workers: int) -> str:
+            os.environ["DEFPORT_KG_QUERY_WORKERS"] = str(workers)
+            process, url = bench.start_defport(store, bench.free_port(), cache_mb=0, copy_triples=None)
+            processes.append(process)
+            bench.wait_until_answering(url, process, 120)
+            return url
+
+        single = start(stores[0], 2)
+        fronts = [start(store, args.workers_per_front) for store in stores[1:]]
+        process, oxigraph = bench.start_oxigraph(workdir / "oxigraph", bench.free_port())
+        processes.append(process)
+        bench.wait_until_answering(oxigraph, process, 120)
+        setups = {
+            "one server, 2 workers": [single],
+            f"two servers, {args.workers_per_front} worker(s) each": fronts,
+            "oxigraph serve-read-only": [oxigraph],
+        }
+        for urls in setups.values():  # warm: workers up, connections and caches
+            split_load(urls, bench.CHEAP, 2, 1.0)
+
+        rates: dict[str, list[float]] = {name: [] for name in setups}
+        errors = 0
+        for _ in range(args.rounds):
+            for name, urls in setups.items():
+                rate, failed = split_load(urls, bench.CHEAP, args.clients, args.seconds)
+                rates[name].append(rate)
+                errors += failed
+        baseline = statistics.mean(rates["oxigraph serve-read-only"])
+        print(
+            f"cheap query, result cache off, {triples:,} quads, {args.clients} clients, "
+            f"{args.rounds} slices of {args.seconds:g} s per server, taking turns (errors: {errors}):"
+        )
+        for name, values in rates.items():
+            mean = statistics.mean(values)
+            slices = ", ".join(f"{value:,.0f}" for value in values)
+            print(f"  {name:<36} {mean:8,.0f} req/s  {mean / baseline:5.2f}x oxigraph serve  ({slices})")
+    finally:
+        for process in processes:
+            bench.stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
