@@ -20,6 +20,7 @@ FULL: list[list[str]] = [
     ["bench_imports.py"],
     ["bench_sparql.py"],
     ["bench_sparql_stack.py"],
+    ["bench_sparql_fronts.py"],
     ["bench_load.py"],
 ]
 QUICK: list[list[str]] = [
@@ -28,6 +29,7 @@ QUICK: list[list[str]] = [
     ["bench_imports.py", "--sizes", "10k", "--store-sizes", "100k", "--repeat", "1"],
     ["bench_sparql.py", "--orgs", "10000", "--duration", "3"],
     ["bench_sparql_stack.py", "--requests", "1000"],
+    ["bench_sparql_fronts.py", "--rounds", "1", "--seconds", "1"],
     ["bench_load.py", "--seconds", "5", "--readers", "4"],
 ]
 
