@@ -33,6 +33,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks data/build
+	$(BIN)/ruff format --check src tests benchmarks data/build
 
 # The browser tests (tests/web, marked browser) drive Debian's Chromium; Playwright cannot download
 # its own browser here. Installed only when missing (apt needs root: sudo is used when not root).

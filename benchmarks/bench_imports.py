@@ -111,10 +111,12 @@ def bench_commit(name: str, data: bytes, template: Path, work: Path, repeat: int
         figures[f"commit_{'cli' if exclusive else 'api'}"] = wall
         figures[f"commit_{'cli' if exclusive else 'api'}_cpu"] = cpu
     for key, label in (("commit_cli", "command line"), ("commit_api", "service")):
-        print(f"  ratio bulk_load / commit ({label}): {figures['bulk'] / figures[key]:5.2f}   "
-              f"bulk_load / (parse + commit): {figures['bulk'] / (figures['parse'] + figures[key]):5.2f}   "
-              f"by CPU time: {figures['bulk_cpu'] / figures[key + '_cpu']:5.2f}"
-              + ("   (target >= 0.5 for the commit path)" if key == "commit_cli" else ""))
+        print(
+            f"  ratio bulk_load / commit ({label}): {figures['bulk'] / figures[key]:5.2f}   "
+            f"bulk_load / (parse + commit): {figures['bulk'] / (figures['parse'] + figures[key]):5.2f}   "
+            f"by CPU time: {figures['bulk_cpu'] / figures[key + '_cpu']:5.2f}"
+            + ("   (target >= 0.5 for the commit path)" if key == "commit_cli" else "")
+        )
     return figures
 
 
@@ -213,8 +215,9 @@ def entity_batch(store: EmbeddedStore) -> ImportSource:
 def _context_in_store(name: str, template: Path, work: Path, repeat: int) -> float:
     store = reference_store(template, work / f"context-{name}")
     try:
-        store.commit_bulk(ID + "import/base", synthetic(SIZES[name]), role="import", label="synthetic base",
-                          exclusive=True)
+        store.commit_bulk(
+            ID + "import/base", synthetic(SIZES[name]), role="import", label="synthetic base", exclusive=True
+        )
         total = store.triple_count()
         batch = entity_batch(store)
         wall, cpu, found = measure(lambda: context_triples(store.raw, batch.quads), repeat)
@@ -242,12 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10k,100k,1M", help="commit/validate sizes: any of 10k,100k,1M")
     parser.add_argument("--validate-sizes", default=None, help="validation sizes (default: --sizes)")
-    parser.add_argument("--store-sizes", default="100k,1M", help="store sizes of the 1,000-entity batch part "
-                        "(each must hold at least 500 items: 100k or more)")
+    parser.add_argument(
+        "--store-sizes",
+        default="100k,1M",
+        help="store sizes of the 1,000-entity batch part (each must hold at least 500 items: 100k or more)",
+    )
     parser.add_argument("--parts", default="commit,validate,context", help="any of commit,validate,context")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (the best is shown)")
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="validation: time the pipeline only (pySHACL alone takes half an hour at 1M)")
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="validation: time the pipeline only (pySHACL alone takes half an hour at 1M)",
+    )
     args = parser.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
     unknown = [s for s in sizes + args.store_sizes.split(",") if s not in SIZES]
@@ -268,8 +277,14 @@ def main(argv: list[str] | None = None) -> int:
                 bench_commit(name, data[name], template, work, runs)
         if "validate" in parts:
             for name in [s for s in (args.validate_sizes or args.sizes).split(",") if s]:
-                bench_validate(name, data.get(name) or synthetic(SIZES[name]), template, work, args.repeat,
-                               baseline=not args.no_baseline)
+                bench_validate(
+                    name,
+                    data.get(name) or synthetic(SIZES[name]),
+                    template,
+                    work,
+                    args.repeat,
+                    baseline=not args.no_baseline,
+                )
         if "context" in parts:
             bench_context([s for s in args.store_sizes.split(",") if s], template, work, args.repeat)
     return 0

@@ -46,15 +46,11 @@ def timed(label: str, fn, *args, **kwargs):
     return result, elapsed
 
 
-def bench(
-    orgs: int, seed: int, sample: int, workdir: Path, stores: list[str]
-) -> dict[str, float]:
+def bench(orgs: int, seed: int, sample: int, workdir: Path, stores: list[str]) -> dict[str, float]:
     print(f"\n== {orgs:,} organisations (seed {seed}) ==", flush=True)
     figures: dict[str, float] = {}
     summary = Summary()
-    data, figures["generate"] = timed(
-        "generate N-Triples", lambda: "".join(generate(orgs, seed, summary)).encode()
-    )
+    data, figures["generate"] = timed("generate N-Triples", lambda: "".join(generate(orgs, seed, summary)).encode())
     triples = data.count(b"\n")
     print(
         f"  {triples:,} triples: {summary.items:,} items ({summary.systems} systems), "
@@ -70,7 +66,11 @@ def bench(
         try:
             _, figures[f"store_load_{kind}"] = timed(
                 f"bulk load into the store ({kind})",
-                store.commit_bulk, GRAPH, data, role="import", exclusive=True,
+                store.commit_bulk,
+                GRAPH,
+                data,
+                role="import",
+                exclusive=True,
             )
             network, figures[f"model_{kind}"] = timed(
                 f"build the model (load_network, {kind} store)", load_network, store
@@ -86,8 +86,7 @@ def bench(
         timed(f"risk spof, {plural}, all systems", spof, network, kind)
     skel = skeleton(network)
     cones = sorted(
-        (len([v for c in evaluation_order(network, skel.item_index[s]) for v in c]), s)
-        for s in network.systems
+        (len([v for c in evaluation_order(network, skel.item_index[s]) for v in c]), s) for s in network.systems
     )
     cone, largest = cones[-1]
     print(f"  largest system {largest} depends on {cone:,} items")
@@ -97,9 +96,7 @@ def bench(
         f"  -> {len(one.cut_sets)} single points of failure, "
         f"{sum(1 for c in two.cut_sets if c.order == 2):,} minimal pairs"
     )
-    three, figures["order3"] = timed(
-        "cut sets order 3 (bounded), largest system", cut_sets, network, largest, 3
-    )
+    three, figures["order3"] = timed("cut sets order 3 (bounded), largest system", cut_sets, network, largest, 3)
     print(f"  -> order 3 complete: {three.complete}, {len(three.cut_sets):,} sets")
 
     # Naive baseline: for each unit, recompute everything with that unit failed.
@@ -133,10 +130,7 @@ def bench(
         f"{len(units.units):,} units = {fmt(figures['naive'])} (sample of {len(chosen)}, "
         "answers checked against spof)"
     )
-    print(
-        f"  incremental propagation per unit (worklist): {fmt(figures['incremental'])} "
-        "for all units (extrapolated)"
-    )
+    print(f"  incremental propagation per unit (worklist): {fmt(figures['incremental'])} for all units (extrapolated)")
     ratio = figures["naive"] / figures["spof"]
     print(f"  order 1 for all systems vs naive: {ratio:,.0f}x faster")
     figures["ratio"] = ratio
@@ -149,7 +143,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=100, help="units for the naive baseline")
     parser.add_argument(
-        "--store", choices=["disk", "memory", "both"], default="both",
+        "--store",
+        choices=["disk", "memory", "both"],
+        default="both",
         help="load into an embedded store on disk, in memory, or both (the model is built from "
         "each; the analyses run on the last)",
     )
@@ -166,9 +162,7 @@ def main() -> None:
     )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for orgs, f in results.items():
-        model = " / ".join(
-            fmt(f[key]) if key in f else "-" for key in ("model_disk", "model_memory")
-        )
+        model = " / ".join(fmt(f[key]) if key in f else "-" for key in ("model_disk", "model_memory"))
         print(
             f"| {orgs:,} | {model} | {fmt(f['spof'])} | {fmt(f['order1'])} | "
             f"{fmt(f['order2'])} | {fmt(f['naive'])} | {f['ratio']:,.0f}x |"

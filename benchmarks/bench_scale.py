@@ -52,8 +52,10 @@ def run(orgs: int, seed: int) -> dict[str, float]:
     print(f"\n== {orgs:,} organisations (seed {seed}) ==")
     summary = Summary()
     text, seconds = _timed(lambda: "".join(generate(orgs, seed, summary)))
-    print(f"generate: {seconds:.1f} s — {summary.items:,} items ({summary.systems} systems), "
-          f"{summary.relations:,} supply relations")
+    print(
+        f"generate: {seconds:.1f} s — {summary.items:,} items ({summary.systems} systems), "
+        f"{summary.relations:,} supply relations"
+    )
     quads = list(ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES))
     store = EmbeddedStore.in_memory()
     _, seconds = _timed(store.add_source_graph, "https://w3id.org/defport/id/import/bench", quads, role="import")
@@ -94,10 +96,17 @@ def _without_cycle_inputs(network):  # type: ignore[no-untyped-def]
         relations.append(dataclasses.replace(relation, inputs=kept))
     print(f"inputs closing a cycle: {dropped:,} dropped")
     return build_network(
-        items=network.items.values(), relations=relations, components=network.components,
-        org_labels=network.org_labels, org_country=network.org_country,
-        org_capabilities=network.org_capabilities, organisations=network.organisations, sites=network.sites,
-        site_country=network.site_country, countries=network.countries, memberships=network.memberships,
+        items=network.items.values(),
+        relations=relations,
+        components=network.components,
+        org_labels=network.org_labels,
+        org_country=network.org_country,
+        org_capabilities=network.org_capabilities,
+        organisations=network.organisations,
+        sites=network.sites,
+        site_country=network.site_country,
+        countries=network.countries,
+        memberships=network.memberships,
     )
 
 
@@ -130,14 +139,18 @@ def _analyses(network, times: dict[str, float], suffix: str) -> None:  # type: i
         total = build_seconds + solve_seconds
         times[name + suffix] = total
         answer = "unbounded" if report.unbounded else f"λ = {report.level:.4g} of demand"
-        print(f"max output, {name}: build {build_seconds:.2f} s + solve {solve_seconds:.2f} s "
-              f"(HiGHS {report.solve_seconds:.2f} s) = {total:.2f} s; {_size(model)}; {answer}; "
-              f"{len(report.bottlenecks)} bottlenecks")
+        print(
+            f"max output, {name}: build {build_seconds:.2f} s + solve {solve_seconds:.2f} s "
+            f"(HiGHS {report.solve_seconds:.2f} s) = {total:.2f} s; {_size(model)}; {answer}; "
+            f"{len(report.bottlenecks)} bottlenecks"
+        )
     try:
         report, seconds = _timed(surge, network, systems, 2.0, alternatives_limit=3)
         times["surge" + suffix] = seconds
-        print(f"surge to 2x demand, all systems: {seconds:.2f} s; add {report.added_total:,.0f} units/month "
-              f"over {len(report.increases):,} relations")
+        print(
+            f"surge to 2x demand, all systems: {seconds:.2f} s; add {report.added_total:,.0f} units/month "
+            f"over {len(report.increases):,} relations"
+        )
     except AnalysisError as error:
         print(f"surge to 2x demand, all systems: no answer ({error})")
 
@@ -149,18 +162,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = args.orgs or [10_000, 100_000]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"bench_scale on {platform.machine()}, {os.cpu_count()} CPUs, load average {load:.1f}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"bench_scale on {platform.machine()}, {os.cpu_count()} CPUs, load average {load:.1f}, "
+        f"Python {platform.python_version()}"
+    )
     results = {n: run(n, args.seed) for n in sizes}
-    print("\nseconds (build + solve)    as generated: largest | all | surge 2x"
-          "   without cycle inputs: largest | all | surge 2x   target all")
+    print(
+        "\nseconds (build + solve)    as generated: largest | all | surge 2x"
+        "   without cycle inputs: largest | all | surge 2x   target all"
+    )
     for n, times in results.items():
-        cells = [times.get(key) for key in ("largest system", "all systems", "surge",
-                                            "largest system (acyclic inputs)", "all systems (acyclic inputs)",
-                                            "surge (acyclic inputs)")]
+        cells = [
+            times.get(key)
+            for key in (
+                "largest system",
+                "all systems",
+                "surge",
+                "largest system (acyclic inputs)",
+                "all systems (acyclic inputs)",
+                "surge (acyclic inputs)",
+            )
+        ]
         text = [f"{c:.2f}" if c is not None else "-" for c in cells]
-        print(f"{n:>9,} organisations   {text[0]:>7} | {text[1]:>5} | {text[2]:>5}"
-              f"   {' ' * 21}{text[3]:>7} | {text[4]:>5} | {text[5]:>5}   < {TARGET_SECONDS:.0f} s")
+        print(
+            f"{n:>9,} organisations   {text[0]:>7} | {text[1]:>5} | {text[2]:>5}"
+            f"   {' ' * 21}{text[3]:>7} | {text[4]:>5} | {text[5]:>5}   < {TARGET_SECONDS:.0f} s"
+        )
     return 0
 
 

@@ -32,8 +32,7 @@ REFERENCE = ROOT / "data" / "reference"
 DP = Namespace("https://w3id.org/defport/ontology#")
 ID = "https://w3id.org/defport/id/"
 PREFIX = f"PREFIX dp: <{DP}>\nPREFIX dpid: <{ID}>\nPREFIX rdfs: <{RDFS}>\n"
-ORG_TYPES = (DP.Company, DP.GovernmentBody, DP.KnowledgeInstitute, DP.FinancialInstitution,
-             DP.IndustryAssociation)
+ORG_TYPES = (DP.Company, DP.GovernmentBody, DP.KnowledgeInstitute, DP.FinancialInstitution, DP.IndustryAssociation)
 ITEM_TYPES = (DP.System, DP.Component, DP.Material)
 
 
@@ -54,8 +53,8 @@ def country(code: str) -> str:
 
 
 RADAR, VESSEL, VEHICLE, ROUND, SIGHT, RADIO = (
-    item(k) for k in ("naval-radar", "patrol-vessel", "armoured-vehicle", "155mm-round",
-                      "thermal-sight", "tactical-radio")
+    item(k)
+    for k in ("naval-radar", "patrol-vessel", "armoured-vehicle", "155mm-round", "thermal-sight", "tactical-radio")
 )
 SYSTEMS = (RADAR, VESSEL, VEHICLE, ROUND, SIGHT, RADIO)
 
@@ -83,8 +82,9 @@ def typed(graph: Graph, types: Iterable[URIRef]) -> set[URIRef]:
 
 
 def test_the_committed_file_is_what_the_generator_writes() -> None:
-    result = subprocess.run([sys.executable, str(EXAMPLE / "build_example.py"), "--check"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLE / "build_example.py"), "--check"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -133,8 +133,10 @@ def test_every_bill_of_materials_line_has_a_quantity() -> None:
     pairs = {(g.value(u, DP.assembly), g.value(u, DP.component)) for u in uses}
     stated = set(g.subject_objects(DP.hasComponent))
     assert stated <= pairs
-    assert pairs - stated == {(URIRef(VEHICLE), URIRef(item("driver-periscope"))),
-                              (URIRef(VEHICLE), URIRef(item("cbrn-filter-unit")))}
+    assert pairs - stated == {
+        (URIRef(VEHICLE), URIRef(item("driver-periscope"))),
+        (URIRef(VEHICLE), URIRef(item("cbrn-filter-unit"))),
+    }
 
 
 def test_shares_add_up_to_at_most_one_per_item() -> None:
@@ -174,7 +176,9 @@ def test_identifiers_have_valid_formats() -> None:
     assert len(kvks) >= 20 and len(set(kvks)) == len(kvks)
     ncages = [str(v) for v in g.objects(None, DP.ncage)]
     assert ncages and all(re.fullmatch(r"[0-9A-Z]{5}", n) for n in ncages)
-    fsg_codes = {str(v) for v in reference_graph().objects(None, URIRef("http://www.w3.org/2004/02/skos/core#notation"))}
+    fsg_codes = {
+        str(v) for v in reference_graph().objects(None, URIRef("http://www.w3.org/2004/02/skos/core#notation"))
+    }
     nsns = list(g.subject_objects(DP.nsn))
     assert len(nsns) >= 150
     for subject, nsn in nsns:
@@ -258,16 +262,28 @@ class Net:
 
 def load_net(select: Callable[[str], list[dict[str, Any]]]) -> Net:
     rels: dict[str, Rel] = {}
-    for r in select(PREFIX + """
+    for r in select(
+        PREFIX
+        + """
         SELECT ?r ?org ?item ?site ?orgc ?sitec ?cap ?from ?to ?rec WHERE {
           ?r a dp:SupplyRelation ; dp:supplier ?org ; dp:item ?item .
           ?org dp:country ?orgc .
           OPTIONAL { ?r dp:site ?site OPTIONAL { ?site dp:country ?sitec } }
           OPTIONAL { ?r dp:monthlyCapacity ?cap } OPTIONAL { ?r dp:validFrom ?from }
           OPTIONAL { ?r dp:validTo ?to } OPTIONAL { ?r dp:recoveryDays ?rec }
-        }"""):
-        rels[r["r"]] = Rel(r["r"], r["org"], r["item"], r["site"], r["sitec"] or r["orgc"],
-                           capacity=r["cap"], valid_from=r["from"], valid_to=r["to"], recovery=r["rec"])
+        }"""
+    ):
+        rels[r["r"]] = Rel(
+            r["r"],
+            r["org"],
+            r["item"],
+            r["site"],
+            r["sitec"] or r["orgc"],
+            capacity=r["cap"],
+            valid_from=r["from"],
+            valid_to=r["to"],
+            recovery=r["rec"],
+        )
     for r in select(PREFIX + "SELECT ?r ?i WHERE { ?r a dp:SupplyRelation ; dp:requiresInput ?i }"):
         rels[r["r"]].inputs.add(r["i"])
     rels_of: dict[str, list[str]] = defaultdict(list)
@@ -277,8 +293,9 @@ def load_net(select: Callable[[str], list[dict[str, Any]]]) -> Net:
     for r in select(PREFIX + "SELECT ?a ?c WHERE { ?a dp:hasComponent ?c }"):
         components[r["a"]][r["c"]] = 1.0
     quantities: dict[tuple[str, str], float] = defaultdict(float)
-    for r in select(PREFIX + "SELECT ?u ?a ?c ?q WHERE { ?u dp:assembly ?a ; dp:component ?c "
-                             "OPTIONAL { ?u dp:quantity ?q } }"):
+    for r in select(
+        PREFIX + "SELECT ?u ?a ?c ?q WHERE { ?u dp:assembly ?a ; dp:component ?c OPTIONAL { ?u dp:quantity ?q } }"
+    ):
         quantities[(r["a"], r["c"])] += r["q"] if r["q"] is not None else 1.0
     for (a, c), q in quantities.items():
         components[a][c] = q
@@ -290,8 +307,10 @@ def load_net(select: Callable[[str], list[dict[str, Any]]]) -> Net:
     for rel in rels.values():
         for i in rel.inputs:
             needed_by[i].add(rel.iri)
-    demand = {r["s"]: r["d"] for r in select(PREFIX + "SELECT ?s ?d WHERE { ?s a dp:System "
-                                                      "OPTIONAL { ?s dp:monthlyDemand ?d } }")}
+    demand = {
+        r["s"]: r["d"]
+        for r in select(PREFIX + "SELECT ?s ?d WHERE { ?s a dp:System OPTIONAL { ?s dp:monthlyDemand ?d } }")
+    }
     stock = {r["i"]: r["d"] for r in select(PREFIX + "SELECT ?i ?d WHERE { ?i dp:stockDays ?d }")}
     return Net(rels, dict(rels_of), dict(components), dict(parents), dict(needed_by), demand, stock)
 
@@ -304,8 +323,13 @@ def unit_of(rel: Rel, kind: str) -> set[str]:
     return {rel.country}
 
 
-def unavailable(net: Net, failed: Iterable[str] = (), kind: str = "organisation",
-                dropped: Iterable[str] = (), forced: Iterable[str] = ()) -> set[str]:
+def unavailable(
+    net: Net,
+    failed: Iterable[str] = (),
+    kind: str = "organisation",
+    dropped: Iterable[str] = (),
+    forced: Iterable[str] = (),
+) -> set[str]:
     """CONTRACT §3: the items unavailable once `failed` units fail. `dropped` relations do not
     exist (an evidence filter); `forced` items are taken away (e.g. export-controlled ones)."""
     failed = set(failed)
@@ -380,12 +404,21 @@ def max_output(net: Net, systems: list[str], failed: Iterable[str] = ()) -> tupl
     from scipy.optimize import linprog
 
     gone = unavailable(net, failed)
-    up = [r for r, rel in net.rels.items()
-          if rel.supplier not in set(failed) and rel.item not in gone
-          and not any(c in gone for c in net.components.get(rel.item, {})) and not rel.inputs & gone]
-    items = sorted(set(net.components) | {c for cs in net.components.values() for c in cs}
-                   | {rel.item for rel in net.rels.values()} | set(net.demand)
-                   | {i for rel in net.rels.values() for i in rel.inputs})
+    up = [
+        r
+        for r, rel in net.rels.items()
+        if rel.supplier not in set(failed)
+        and rel.item not in gone
+        and not any(c in gone for c in net.components.get(rel.item, {}))
+        and not rel.inputs & gone
+    ]
+    items = sorted(
+        set(net.components)
+        | {c for cs in net.components.values() for c in cs}
+        | {rel.item for rel in net.rels.values()}
+        | set(net.demand)
+        | {i for rel in net.rels.values() for i in rel.inputs}
+    )
     columns = up + [f"in-house {i}" for i in items if i not in net.rels_of] + ["lambda"]
     index = {c: k for k, c in enumerate(columns)}
 
@@ -414,8 +447,11 @@ def max_output(net: Net, systems: list[str], failed: Iterable[str] = ()) -> tupl
     cost[index["lambda"]] = -1.0
     result = linprog(cost, A_ub=np.array(rows), b_ub=np.zeros(len(rows)), bounds=bounds, method="highs")
     assert result.status == 0, result.message
-    prices = {c: -result.upper.marginals[k] for c, k in index.items()
-              if c in net.rels and abs(result.upper.marginals[k]) > 1e-12}
+    prices = {
+        c: -result.upper.marginals[k]
+        for c, k in index.items()
+        if c in net.rels and abs(result.upper.marginals[k]) > 1e-12
+    }
     return -result.fun, prices
 
 
@@ -443,8 +479,17 @@ def pairs(cut_sets: set[frozenset[str]]) -> set[frozenset[str]]:
 
 ORG_SPOFS = {
     RADAR: {"ch-semis", "nl-composites", "nl-cooling", "nl-radar"},
-    VESSEL: {"ch-semis", "fr-fpga", "gb-marine", "nl-composites", "nl-cooling", "nl-crypto", "nl-radar",
-             "nl-semis", "nl-shipyard"},
+    VESSEL: {
+        "ch-semis",
+        "fr-fpga",
+        "gb-marine",
+        "nl-composites",
+        "nl-cooling",
+        "nl-crypto",
+        "nl-radar",
+        "nl-semis",
+        "nl-shipyard",
+    },
     VEHICLE: {"br-niobium", "fr-fpga", "nl-batteries", "nl-crypto", "nl-semis", "nl-vehicles"},
     ROUND: {"de-fuze", "jp-mems", "nl-fuze", "nl-munitions"},
     SIGHT: {"fr-fpga", "nl-optronics"},
@@ -479,8 +524,9 @@ def test_single_points_of_failure_per_organisation(org_cut_sets: dict[str, set[f
         assert len(pairs(org_cut_sets[system])) == ORDER2_COUNTS["organisation"][system], system
 
 
-@pytest.mark.parametrize(("kind", "expected", "name"), [
-    ("site", SITE_SPOFS, site), ("country", COUNTRY_SPOFS, country)])
+@pytest.mark.parametrize(
+    ("kind", "expected", "name"), [("site", SITE_SPOFS, site), ("country", COUNTRY_SPOFS, country)]
+)
 def test_single_points_of_failure_per_site_and_country(
     network: Net, kind: str, expected: dict[str, set[str]], name: Callable[[str], str]
 ) -> None:
@@ -492,11 +538,32 @@ def test_single_points_of_failure_per_site_and_country(
 
 def test_single_sources(network: Net) -> None:
     single = {i for i, rs in network.rels_of.items() if len(rs) == 1}
-    assert single == {item(k) for k in (
-        "naval-radar", "radome", "proc-board-a", "proc-board-b", "adc-chip", "fpga-us", "fpga-eu",
-        "radar-cooling-unit", "patrol-vessel", "shaft-line", "armoured-vehicle", "gun-stabiliser",
-        "vehicle-battery-pack", "155mm-round", "fuze", "fuze-sad", "mems-sad-chip", "thermal-sight",
-        "crypto-module", "crypto-asic", "crm-niobium")}
+    assert single == {
+        item(k)
+        for k in (
+            "naval-radar",
+            "radome",
+            "proc-board-a",
+            "proc-board-b",
+            "adc-chip",
+            "fpga-us",
+            "fpga-eu",
+            "radar-cooling-unit",
+            "patrol-vessel",
+            "shaft-line",
+            "armoured-vehicle",
+            "gun-stabiliser",
+            "vehicle-battery-pack",
+            "155mm-round",
+            "fuze",
+            "fuze-sad",
+            "mems-sad-chip",
+            "thermal-sight",
+            "crypto-module",
+            "crypto-asic",
+            "crm-niobium",
+        )
+    }
 
 
 def test_hidden_shared_sub_supplier(network: Net, org_cut_sets: dict[str, set[frozenset[str]]]) -> None:
@@ -530,7 +597,7 @@ def test_site_single_point_of_failure_where_no_organisation_is_one(
 
 
 def test_country_single_points_of_failure_without_an_organisation_one(
-    org_cut_sets: dict[str, set[frozenset[str]]]
+    org_cut_sets: dict[str, set[frozenset[str]]],
 ) -> None:
     # Two US detector makers (ITAR): the US stops the sight, neither company alone does.
     assert frozenset({org("us-ir"), org("us-ir2")}) in pairs(org_cut_sets[SIGHT])
@@ -551,8 +618,11 @@ def test_site_abroad_and_site_without_country(network: Net) -> None:
 
 def test_evidence_as_of_a_date(network: Net) -> None:
     expired = {r for r, rel in network.rels.items() if rel.valid_to and rel.valid_to < "2026-01-01"}
-    assert expired == {f"{ID}supply/ex-radar-psu--de-power", f"{ID}supply/ex-fastener-kit--tr-fasteners",
-                       f"{ID}supply/ex-crm-tungsten--kr-tungsten"}
+    assert expired == {
+        f"{ID}supply/ex-radar-psu--de-power",
+        f"{ID}supply/ex-fastener-kit--tr-fasteners",
+        f"{ID}supply/ex-crm-tungsten--kr-tungsten",
+    }
     as_of = minimal_cut_sets(network, "organisation", dropped=expired)
     assert singles(as_of[RADAR]) == {org(k) for k in ORG_SPOFS[RADAR]} | {org("nl-power")}
     assert singles(as_of[VESSEL]) == {org(k) for k in ORG_SPOFS[VESSEL]} | {org("nl-power")}
@@ -581,14 +651,20 @@ def test_critical_raw_materials(network: Net, org_cut_sets: dict[str, set[frozen
     assert org("br-niobium") in singles(org_cut_sets[VEHICLE])
     assert VEHICLE in unavailable(network, forced={item("crm-niobium")})
     assert {s for s in SYSTEMS if s in unavailable(network, forced={item("crm-gallium")})} == {
-        RADAR, VESSEL, VEHICLE, RADIO}
+        RADAR,
+        VESSEL,
+        VEHICLE,
+        RADIO,
+    }
     assert {s for s in SYSTEMS if s in unavailable(network, forced={item("crm-germanium")})} == {SIGHT}
     # Tungsten reaches many systems only as a supplier-specific input, and has alternatives.
     assert all(item("crm-tungsten") in closure(network, s) for s in SYSTEMS)
     assert not unavailable(network, forced={item("crm-tungsten")}) & set(SYSTEMS)
-    miners = {network.rels[r].country for m in (item("crm-gallium"), item("srm-cobalt"),
-                                                item("srm-lithium-battery-grade"), item("crm-manganese"))
-              for r in network.rels_of[m]}
+    miners = {
+        network.rels[r].country
+        for m in (item("crm-gallium"), item("srm-cobalt"), item("srm-lithium-battery-grade"), item("crm-manganese"))
+        for r in network.rels_of[m]
+    }
     assert {country(c) for c in ("CN", "CD", "CL", "AU", "ZA")} <= miners
 
 
@@ -620,8 +696,9 @@ def test_stock_versus_recovery_on_the_fuze_path(network: Net) -> None:
 def test_capacity_bottleneck(network: Net) -> None:
     lam, prices = max_output(network, [ROUND])
     assert lam == pytest.approx(1100 / 1500)
-    assert prices == pytest.approx({f"{ID}supply/ex-projectile-body--nl-forge": 1 / 1500,
-                                    f"{ID}supply/ex-projectile-body--pl-forge": 1 / 1500})
+    assert prices == pytest.approx(
+        {f"{ID}supply/ex-projectile-body--nl-forge": 1 / 1500, f"{ID}supply/ex-projectile-body--pl-forge": 1 / 1500}
+    )
     lam_all, prices_all = max_output(network, list(SYSTEMS))
     assert lam_all == pytest.approx(1100 / 1500)
     assert set(prices_all) == set(prices)
@@ -647,8 +724,11 @@ def test_defence_needs_and_a_capability_without_a_dutch_provider() -> None:
     for capability in without:
         assert providers[capability], capability  # foreign providers exist
         assert any(True for _ in g.subjects(DP.addressesCapability, capability))
-    only_one = {c for c in needs if len([o for o, cc in g.subject_objects(DP.hasCapability)
-                                         if cc == c and g.value(o, DP.country) == nl]) == 1}
+    only_one = {
+        c
+        for c in needs
+        if len([o for o, cc in g.subject_objects(DP.hasCapability) if cc == c and g.value(o, DP.country) == nl]) == 1
+    }
     assert only_one == {URIRef(f"{ID}capability/cyber"), URIRef(f"{ID}capability/land-vehicles")}
 
 
@@ -663,8 +743,11 @@ def test_dutch_companies_controlled_from_abroad() -> None:
             o = parent
         return o
 
-    foreign = {str(o) for o in g.subjects(DP.controlledBy, None)
-               if g.value(o, DP.country) == nl and g.value(ultimate(o), DP.country) != nl}
+    foreign = {
+        str(o)
+        for o in g.subjects(DP.controlledBy, None)
+        if g.value(o, DP.country) == nl and g.value(ultimate(o), DP.country) != nl
+    }
     assert foreign == {org(k) for k in ("nl-munitions", "nl-optronics", "nl-comms", "nl-drives", "nl-holding")}
     controls = set(g.subjects(RDF.type, DP.Control))
     assert len(controls) == 5

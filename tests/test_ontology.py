@@ -25,36 +25,99 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # CONTRACT §2, with the kind each term must have.
 CONTRACT_CLASSES = [
-    "Organisation", "Company", "GovernmentBody", "IndustryAssociation", "KnowledgeInstitute",
-    "FinancialInstitution", "Platform", "Capability", "Item", "System", "Component", "Material",
-    "SupplyRelation", "Site", "Country", "Alliance", "Project", "ComponentUse", "Control",
+    "Organisation",
+    "Company",
+    "GovernmentBody",
+    "IndustryAssociation",
+    "KnowledgeInstitute",
+    "FinancialInstitution",
+    "Platform",
+    "Capability",
+    "Item",
+    "System",
+    "Component",
+    "Material",
+    "SupplyRelation",
+    "Site",
+    "Country",
+    "Alliance",
+    "Project",
+    "ComponentUse",
+    "Control",
 ]
 CONTRACT_OBJECT_PROPERTIES = [
-    "partnerOf", "hasCapability", "realises", "hasComponent", "supplier", "item", "requiresInput",
-    "site", "operatedBy", "country", "memberOf", "confidence", "assembly", "component",
-    "needsCapability", "controlledBy", "exportControl",
+    "partnerOf",
+    "hasCapability",
+    "realises",
+    "hasComponent",
+    "supplier",
+    "item",
+    "requiresInput",
+    "site",
+    "operatedBy",
+    "country",
+    "memberOf",
+    "confidence",
+    "assembly",
+    "component",
+    "needsCapability",
+    "controlledBy",
+    "exportControl",
 ]
 CONTRACT_DATATYPE_PROPERTIES = [
-    "share", "leadTimeDays", "monthlyCapacity", "recoveryDays", "stockDays", "isoCode", "kvkNumber",
-    "lei", "ncage", "nsn", "validFrom", "validTo", "quantity", "monthlyDemand", "controlShare",
+    "share",
+    "leadTimeDays",
+    "monthlyCapacity",
+    "recoveryDays",
+    "stockDays",
+    "isoCode",
+    "kvkNumber",
+    "lei",
+    "ncage",
+    "nsn",
+    "validFrom",
+    "validTo",
+    "quantity",
+    "monthlyDemand",
+    "controlShare",
 ]
 CONTRACT_INDIVIDUALS = {
-    "Disclosed": "ConfidenceLevel", "Inferred": "ConfidenceLevel", "Assumed": "ConfidenceLevel",
-    "ITAR": "ExportControlRegime", "EAR": "ExportControlRegime", "EUDualUse": "ExportControlRegime",
-    "Live": "GraphStatus", "Staging": "GraphStatus", "Activating": "GraphStatus", "Superseded": "GraphStatus",
+    "Disclosed": "ConfidenceLevel",
+    "Inferred": "ConfidenceLevel",
+    "Assumed": "ConfidenceLevel",
+    "ITAR": "ExportControlRegime",
+    "EAR": "ExportControlRegime",
+    "EUDualUse": "ExportControlRegime",
+    "Live": "GraphStatus",
+    "Staging": "GraphStatus",
+    "Activating": "GraphStatus",
+    "Superseded": "GraphStatus",
     "RolledBack": "GraphStatus",
 }
 SUBCLASSES = {
-    "Company": "Organisation", "GovernmentBody": "Organisation", "IndustryAssociation": "Organisation",
-    "KnowledgeInstitute": "Organisation", "FinancialInstitution": "Organisation", "System": "Item",
-    "Component": "Item", "Material": "Item", "CriticalRawMaterial": "Material",
+    "Company": "Organisation",
+    "GovernmentBody": "Organisation",
+    "IndustryAssociation": "Organisation",
+    "KnowledgeInstitute": "Organisation",
+    "FinancialInstitution": "Organisation",
+    "System": "Item",
+    "Component": "Item",
+    "Material": "Item",
+    "CriticalRawMaterial": "Material",
     "StrategicRawMaterial": "CriticalRawMaterial",
 }
 DECIMALS = ["share", "monthlyCapacity", "stockDays", "quantity", "monthlyDemand", "controlShare"]
 INTEGERS = ["leadTimeDays", "recoveryDays", "confidenceRank"]
 
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
-                ".rdf": "xml", ".owl": "xml"}
+RDF_SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +130,8 @@ def dp(name: str) -> URIRef:
 
 
 def declared_terms(g: Graph) -> set[str]:
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-             OWL.NamedIndividual)
-    return {str(s)[len(DP):] for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(DP)}
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
+    return {str(s)[len(DP) :] for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(DP)}
 
 
 def test_header(ontology: Graph) -> None:
@@ -88,8 +150,14 @@ def test_header(ontology: Graph) -> None:
 def test_no_imports_and_no_cardinality_axioms(ontology: Graph) -> None:
     """Air-gapped: nothing to fetch. Cardinalities live in SHACL, where they report, not merge."""
     assert not list(ontology.objects(None, OWL.imports))
-    for p in (OWL.cardinality, OWL.minCardinality, OWL.maxCardinality, OWL.qualifiedCardinality,
-              OWL.minQualifiedCardinality, OWL.maxQualifiedCardinality):
+    for p in (
+        OWL.cardinality,
+        OWL.minCardinality,
+        OWL.maxCardinality,
+        OWL.qualifiedCardinality,
+        OWL.minQualifiedCardinality,
+        OWL.maxQualifiedCardinality,
+    ):
         assert not list(ontology.subject_objects(p)), p
     for kind in (OWL.FunctionalProperty, OWL.InverseFunctionalProperty):
         assert not list(ontology.subjects(RDF.type, kind)), kind
@@ -191,8 +259,25 @@ _PREFIXED = re.compile(r"(?<![\w\-/#])dp:([A-Za-z][A-Za-z0-9_]*)")
 _FULL = re.compile(re.escape(DP) + r"([A-Za-z][A-Za-z0-9_]*)")
 _PY_CONCAT = re.compile(r"\bDP\s*\+\s*[\"']([A-Za-z][A-Za-z0-9_]*)")
 _PY_FSTRING = re.compile(r"\{DP\}([A-Za-z][A-Za-z0-9_]*)")
-_TEXT_SUFFIXES = {".ttl", ".trig", ".nt", ".nq", ".jsonld", ".json", ".rdf", ".owl", ".rq", ".py", ".md",
-                  ".csv", ".tsv", ".html", ".j2", ".js", ".txt"}
+_TEXT_SUFFIXES = {
+    ".ttl",
+    ".trig",
+    ".nt",
+    ".nq",
+    ".jsonld",
+    ".json",
+    ".rdf",
+    ".owl",
+    ".rq",
+    ".py",
+    ".md",
+    ".csv",
+    ".tsv",
+    ".html",
+    ".j2",
+    ".js",
+    ".txt",
+}
 
 
 def _scanned_files() -> list[Path]:
@@ -217,7 +302,7 @@ def _used_terms(path: Path) -> set[str]:
         for quad in g.quads((None, None, None, None)) if isinstance(g, Dataset) else g:
             for term in quad[:3]:
                 if isinstance(term, URIRef) and str(term).startswith(DP):
-                    names.add(str(term)[len(DP):])
+                    names.add(str(term)[len(DP) :])
     return names
 
 
@@ -234,8 +319,10 @@ def test_every_used_term_is_declared(ontology: Graph) -> None:
 
 def test_the_scan_finds_terms_in_every_form(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
-    sample.write_text('X = DP + "share"\nY = f"{DP}item"\nZ = "dp:supplier"\n'
-                      'W = "https://w3id.org/defport/ontology#site"\nV = "dpsh:ShareSumShape"\n')
+    sample.write_text(
+        'X = DP + "share"\nY = f"{DP}item"\nZ = "dp:supplier"\n'
+        'W = "https://w3id.org/defport/ontology#site"\nV = "dpsh:ShareSumShape"\n'
+    )
     assert _used_terms(sample) == {"share", "item", "supplier", "site"}
 
 
@@ -312,22 +399,28 @@ def test_ontology_is_consistent(ontology: Graph) -> None:
 def test_inconsistency_is_detected(ontology: Graph) -> None:
     g = Graph()
     g += ontology
-    g.parse(data="""
+    g.parse(
+        data="""
         @prefix dp: <https://w3id.org/defport/ontology#> .
         <https://w3id.org/defport/id/org/x> a dp:Company .
         <https://w3id.org/defport/id/supply/r> dp:item <https://w3id.org/defport/id/org/x> .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     assert inconsistencies(g)  # an organisation used as an item: dp:Organisation and dp:Item are disjoint
 
 
 def test_component_use_implies_has_component(ontology: Graph) -> None:
     g = Graph()
     g += ontology
-    g.parse(data="""
+    g.parse(
+        data="""
         @prefix dp: <https://w3id.org/defport/ontology#> .
         [] a dp:ComponentUse ; dp:assembly <urn:a> ; dp:component <urn:b> .
         [] a dp:Control ; dp:controlled <urn:x> ; dp:controller <urn:y> .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     assert inconsistencies(g) == []
     assert (URIRef("urn:a"), dp("hasComponent"), URIRef("urn:b")) in g
     assert (URIRef("urn:x"), dp("controlledBy"), URIRef("urn:y")) in g

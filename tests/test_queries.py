@@ -91,16 +91,29 @@ def members() -> dict[str, set[str]]:
 
 def check_defport_partners(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     rows = run(store, "defport-partners")
-    assert column(rows, "organisation") == {f"{ID}org/{k}" for k in (
-        "ministerie-van-defensie", "ministerie-van-economische-zaken", "nidv", "vno-ncw", "fme", "nvb",
-        "tno", "nlr", "marin")}
+    assert column(rows, "organisation") == {
+        f"{ID}org/{k}"
+        for k in (
+            "ministerie-van-defensie",
+            "ministerie-van-economische-zaken",
+            "nidv",
+            "vno-ncw",
+            "fme",
+            "nvb",
+            "tno",
+            "nlr",
+            "marin",
+        )
+    }
     assert all(row["contribution"] for row in rows)
 
 
 def check_organisations_by_capability(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     rows = run(store, "organisations-by-capability")
-    assert column(rows, "organisation") == {org(k) for k in (
-        "nl-radar", "nl-antenna", "nl-institute", "de-hf", "fr-signal", "fr-mmic", "se-antenna", "us-mmic")}
+    assert column(rows, "organisation") == {
+        org(k)
+        for k in ("nl-radar", "nl-antenna", "nl-institute", "de-hf", "fr-signal", "fr-mmic", "se-antenna", "us-mmic")
+    }
     broader = run(store, "organisations-by-capability", capability="dpid:capability/sensors-and-radar")
     assert column(rows, "organisation") < column(broader, "organisation")
     assert org("us-ir") in column(broader, "organisation")  # optronics is narrower than sensors
@@ -108,8 +121,7 @@ def check_organisations_by_capability(store: EmbeddedStore, net: Net, members: d
 
 def check_organisations_by_country(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     g = example_graph()
-    dutch = {str(o) for o in g.subjects(DP.country, URIRef(country("NL")))
-             if str(o).startswith(f"{ID}org/")}
+    dutch = {str(o) for o in g.subjects(DP.country, URIRef(country("NL"))) if str(o).startswith(f"{ID}org/")}
     rows = run(store, "organisations-by-country")
     assert len(dutch) == 35
     partners = {str(o) for o in reference_graph().subjects(DP.partnerOf, None)}
@@ -159,11 +171,15 @@ def check_inputs_outside_alliance(store: EmbeddedStore, net: Net, members: dict[
 
 
 def check_crm_per_system(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
-    materials = {str(s) for s in reference_graph().subjects(RDF.type, None)
-                 if str(s).startswith((f"{ID}item/crm-", f"{ID}item/srm-"))}
+    materials = {
+        str(s)
+        for s in reference_graph().subjects(RDF.type, None)
+        if str(s).startswith((f"{ID}item/crm-", f"{ID}item/srm-"))
+    }
     rows = run(store, "crm-per-system")
     assert {(r["system"], r["material"]) for r in rows} == {
-        (s, m) for s in SYSTEMS for m in closure(net, s) & materials}
+        (s, m) for s in SYSTEMS for m in closure(net, s) & materials
+    }
     assert len(rows) == 81
     germanium = next(r for r in rows if r["system"] == SIGHT and r["material"] == item("crm-germanium"))
     assert words(germanium["supplyCountries"]) == {country("CN")}
@@ -174,8 +190,12 @@ def check_crm_per_system(store: EmbeddedStore, net: Net, members: dict[str, set[
 def check_dutch_companies_foreign_controlled(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     rows = run(store, "dutch-companies-foreign-controlled")
     assert {(r["organisation"], r["ultimateCountry"]) for r in rows} == {
-        (org("nl-munitions"), country("NO")), (org("nl-optronics"), country("FR")),
-        (org("nl-comms"), country("US")), (org("nl-drives"), country("CN")), (org("nl-holding"), country("CN"))}
+        (org("nl-munitions"), country("NO")),
+        (org("nl-optronics"), country("FR")),
+        (org("nl-comms"), country("US")),
+        (org("nl-drives"), country("CN")),
+        (org("nl-holding"), country("CN")),
+    }
     drives = next(r for r in rows if r["organisation"] == org("nl-drives"))
     assert drives["controller"] == org("nl-holding") and drives["ultimateController"] == org("cn-group")
     optronics = next(r for r in rows if r["organisation"] == org("nl-optronics"))
@@ -186,12 +206,15 @@ def check_export_controlled_items(store: EmbeddedStore, net: Net, members: dict[
     rows = run(store, "export-controlled-items")
     controlled = {str(s): str(o).rsplit("#", 1)[1] for s, o in example_graph().subject_objects(DP.exportControl)}
     assert {(r["item"], r["system"]) for r in rows} == {
-        (i, s) for i in controlled for s in SYSTEMS if i in closure(net, s) - {s}}
+        (i, s) for i in controlled for s in SYSTEMS if i in closure(net, s) - {s}
+    }
     assert len(rows) == 13
     itar = run(store, "export-controlled-items", regime="dp:ITAR")
     assert {(r["item"], r["system"]) for r in itar} == {
-        (item("ir-detector"), SIGHT), (item("gun-stabiliser"), item("armoured-vehicle")),
-        (item("gun-stabiliser"), item("patrol-vessel"))}
+        (item("ir-detector"), SIGHT),
+        (item("gun-stabiliser"), item("armoured-vehicle")),
+        (item("gun-stabiliser"), item("patrol-vessel")),
+    }
 
 
 def check_data_gaps(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
@@ -203,7 +226,8 @@ def check_suppliers_of_item(store: EmbeddedStore, net: Net, members: dict[str, s
     rows = run(store, "suppliers-of-item")
     assert {(r["supplier"], r["monthlyCapacity"], r["country"], r["site"]) for r in rows} == {
         (org("nl-forge"), 600.0, country("NL"), site("forge-nl")),
-        (org("pl-forge"), 500.0, country("PL"), site("forge-pl"))}
+        (org("pl-forge"), 500.0, country("PL"), site("forge-pl")),
+    }
     (fuze,) = run(store, "suppliers-of-item", item="dpid:item/ex-fuze")
     assert fuze["site"] == site("fuze-works") and fuze["country"] == country("NL")  # the supplier's
     assert fuze["recoveryDays"] == 120 and fuze["confidence"] == f"{DP}Disclosed"
@@ -226,7 +250,8 @@ def check_bill_of_materials(store: EmbeddedStore, net: Net, members: dict[str, s
     vehicle = run(store, "bill-of-materials", item="dpid:item/ex-armoured-vehicle")
     # ComponentUse-only lines (no dp:hasComponent) are part of the bill of materials too.
     assert (item("armoured-vehicle"), item("driver-periscope"), 3.0) in {
-        (r["assembly"], r["component"], r["quantity"]) for r in vehicle}
+        (r["assembly"], r["component"], r["quantity"]) for r in vehicle
+    }
 
 
 def check_capability_coverage_nl(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
@@ -244,7 +269,8 @@ def check_capabilities_without_dutch_provider(store: EmbeddedStore, net: Net, me
     rows = run(store, "capabilities-without-dutch-provider")
     assert {(r["capability"], r["projects"]) for r in rows} == {
         (f"{ID}capability/space", f"{ID}project/ex-space-situational-awareness"),
-        (f"{ID}capability/guided-weapons", f"{ID}project/ex-guided-weapons-study")}
+        (f"{ID}capability/guided-weapons", f"{ID}project/ex-guided-weapons-study"),
+    }
     space = next(r for r in rows if r["capability"].endswith("/space"))
     assert words(space["foreignProviders"]) == {org("fr-space"), org("us-space"), org("fr-optronique")}
 
@@ -259,9 +285,11 @@ def check_shares_per_item(store: EmbeddedStore, net: Net, members: dict[str, set
 
 def check_expired_evidence(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     rows = run(store, "expired-evidence", asOf="2026-01-01")
-    assert column(rows, "relation") == {f"{ID}supply/ex-radar-psu--de-power",
-                                        f"{ID}supply/ex-fastener-kit--tr-fasteners",
-                                        f"{ID}supply/ex-crm-tungsten--kr-tungsten"}
+    assert column(rows, "relation") == {
+        f"{ID}supply/ex-radar-psu--de-power",
+        f"{ID}supply/ex-fastener-kit--tr-fasteners",
+        f"{ID}supply/ex-crm-tungsten--kr-tungsten",
+    }
     early = run(store, "expired-evidence", asOf="2025-05-01")
     assert column(early, "relation") == {f"{ID}supply/ex-fastener-kit--tr-fasteners"}
     before = run(store, "expired-evidence", asOf="2024-06-01")  # before most relations began
@@ -272,8 +300,9 @@ def check_expired_evidence(store: EmbeddedStore, net: Net, members: dict[str, se
 
 def check_assumed_evidence(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     g = example_graph()
-    expected = {str(r) for r in g.subjects(RDF.type, DP.SupplyRelation)
-                if g.value(r, DP.confidence) in (None, DP.Assumed)}
+    expected = {
+        str(r) for r in g.subjects(RDF.type, DP.SupplyRelation) if g.value(r, DP.confidence) in (None, DP.Assumed)
+    }
     rows = run(store, "assumed-evidence")
     assert column(rows, "relation") == expected
     assert f"{ID}supply/ex-adc-chip--ch-semis" in expected
@@ -297,7 +326,8 @@ def check_nato_members(store: EmbeddedStore, net: Net, members: dict[str, set[st
 def check_sites_abroad_of_dutch_companies(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     rows = run(store, "sites-abroad-of-dutch-companies")
     assert [(r["site"], r["country"], r["operator"], r["items"]) for r in rows] == [
-        (site("optics-pl"), country("PL"), org("nl-optics"), item("germanium-lens"))]
+        (site("optics-pl"), country("PL"), org("nl-optics"), item("germanium-lens"))
+    ]
 
 
 def check_stock_days_per_system(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
@@ -308,7 +338,8 @@ def check_stock_days_per_system(store: EmbeddedStore, net: Net, members: dict[st
         stocked = [net.stock[i] for i in below if i in net.stock]
         assert (row["items"], row["itemsWithStock"]) == (len(below), len(stocked)), system
         assert row["minStockDays"] == min(stocked) and row["avgStockDays"] == pytest.approx(
-            sum(stocked) / len(stocked)), system
+            sum(stocked) / len(stocked)
+        ), system
     (one,) = run(store, "stock-days-per-system", system="dpid:item/ex-155mm-round")
     assert one["minStockDays"] == 10.0  # the MEMS chip of the fuze
 
@@ -318,10 +349,13 @@ def check_projects_by_capability(store: EmbeddedStore, net: Net, members: dict[s
     assert len(column(rows, "project")) == 4 and len(rows) == 5  # the gallium project has two
     space = run(store, "projects-by-capability", capability="dpid:capability/space")
     assert [(r["project"], words(r["participants"])) for r in space] == [
-        (f"{ID}project/ex-space-situational-awareness", {org("nl-radar"), org("nl-institute"), org("fr-space")})]
+        (f"{ID}project/ex-space-situational-awareness", {org("nl-radar"), org("nl-institute"), org("fr-space")})
+    ]
     broad = run(store, "projects-by-capability", capability="dpid:capability/weapons-and-munitions")
-    assert column(broad, "project") == {f"{ID}project/ex-shell-forging-scale-up",
-                                        f"{ID}project/ex-guided-weapons-study"}
+    assert column(broad, "project") == {
+        f"{ID}project/ex-shell-forging-scale-up",
+        f"{ID}project/ex-guided-weapons-study",
+    }
 
 
 def check_single_source_recovery_gaps(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
@@ -348,8 +382,10 @@ def check_organisation_profile(store: EmbeddedStore, net: Net, members: dict[str
 
 def check_systems_depending_on_organisation(store: EmbeddedStore, net: Net, members: dict[str, set[str]]) -> None:
     rows = run(store, "systems-depending-on-organisation")
-    assert {(r["system"], r["items"]) for r in rows} == {(RADAR, item("adc-chip")),
-                                                        (item("patrol-vessel"), item("adc-chip"))}
+    assert {(r["system"], r["items"]) for r in rows} == {
+        (RADAR, item("adc-chip")),
+        (item("patrol-vessel"), item("adc-chip")),
+    }
     semis = run(store, "systems-depending-on-organisation", organisation="dpid:org/ex-nl-semis")
     supplied = {r.item for r in net.rels.values() if r.supplier == org("nl-semis")}
     assert column(semis, "system") == {s for s in SYSTEMS if closure(net, s) & supplied}
@@ -385,14 +421,15 @@ def check_capacity_vs_demand(store: EmbeddedStore, net: Net, members: dict[str, 
 
 CHECKS: dict[str, Callable[[EmbeddedStore, Net, dict[str, set[str]]], None]] = {
     name.removeprefix("check_").replace("_", "-"): fn
-    for name, fn in list(globals().items()) if name.startswith("check_") and callable(fn)
+    for name, fn in list(globals().items())
+    if name.startswith("check_") and callable(fn)
 }
 
 
 def test_there_are_at_least_twenty_named_queries_and_each_has_a_check() -> None:
     names = {q.name for q in list_queries()}
     assert len(names) >= 20
-    assert names == set(CHECKS), (names ^ set(CHECKS))
+    assert names == set(CHECKS), names ^ set(CHECKS)
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
@@ -409,7 +446,7 @@ def test_every_query_has_a_complete_header_and_projects_its_parameters() -> None
     for query in list_queries():
         assert query.summary and query.summary != query.name, query.name
         assert query.description and query.tags, query.name
-        select = query.text[query.text.index("SELECT"):query.text.index("WHERE")]
+        select = query.text[query.text.index("SELECT") : query.text.index("WHERE")]
         for param in query.params:
             assert param.type in PARAM_TYPES and param.description, (query.name, param.name)
             assert f"?_{param.name}" in query.text, (query.name, param.name)
@@ -455,16 +492,24 @@ SELECT ?_place ?_limit ?x WHERE { ?x dp:country ?_place }
         QueryParam("place", "iri", "dpid:country/NL", "Where."),
         QueryParam("limit", "integer", None, "", required=True),
     )
-    assert query.as_dict()["params"][0] == {"name": "place", "type": "iri", "default": "dpid:country/NL",
-                                            "description": "Where.", "required": False}
+    assert query.as_dict()["params"][0] == {
+        "name": "place",
+        "type": "iri",
+        "default": "dpid:country/NL",
+        "description": "Where.",
+        "required": False,
+    }
 
 
-@pytest.mark.parametrize("bad", [
-    "#+ summary\nSELECT * WHERE {}",
-    "#+ params:\n#+   - type: iri\nSELECT * WHERE {}",
-    "#+ params:\n#+   - name: x\n#+     type: float\nSELECT * WHERE {}",
-    "#+ params:\n#+   - name: x\n#+     type: integer\n#+     default: many\nSELECT * WHERE {}",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "#+ summary\nSELECT * WHERE {}",
+        "#+ params:\n#+   - type: iri\nSELECT * WHERE {}",
+        "#+ params:\n#+   - name: x\n#+     type: float\nSELECT * WHERE {}",
+        "#+ params:\n#+   - name: x\n#+     type: integer\n#+     default: many\nSELECT * WHERE {}",
+    ],
+)
 def test_bad_headers_are_refused(bad: str) -> None:
     with pytest.raises(QueryError):
         parse_query_file(bad, "bad")
@@ -494,27 +539,53 @@ def test_unknown_query_is_not_found() -> None:
 
 
 def typed_query() -> NamedQuery:
-    return NamedQuery("typed", "s", "d", (), (
-        QueryParam("i", "iri"), QueryParam("s", "string"), QueryParam("n", "integer"),
-        QueryParam("d", "decimal"), QueryParam("t", "date"), QueryParam("r", "integer", required=True),
-    ), "SELECT * WHERE {}")
+    return NamedQuery(
+        "typed",
+        "s",
+        "d",
+        (),
+        (
+            QueryParam("i", "iri"),
+            QueryParam("s", "string"),
+            QueryParam("n", "integer"),
+            QueryParam("d", "decimal"),
+            QueryParam("t", "date"),
+            QueryParam("r", "integer", required=True),
+        ),
+        "SELECT * WHERE {}",
+    )
 
 
 def test_values_become_terms_of_their_type() -> None:
-    bound = typed_query().bindings({"i": "dpid:item/x", "s": "plain", "n": "007", "d": "1.50", "t": "2026-01-31",
-                                    "r": "-3"})
+    bound = typed_query().bindings(
+        {"i": "dpid:item/x", "s": "plain", "n": "007", "d": "1.50", "t": "2026-01-31", "r": "-3"}
+    )
     assert bound[ox.Variable("_i")] == ox.NamedNode(f"{ID}item/x")
     assert bound[ox.Variable("_s")] == ox.Literal("plain")
-    assert bound[ox.Variable("_n")] == ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert bound[ox.Variable("_n")] == ox.Literal(
+        "7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    )
     assert bound[ox.Variable("_d")].datatype.value.endswith("#decimal")
-    assert bound[ox.Variable("_t")] == ox.Literal("2026-01-31", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    assert bound[ox.Variable("_t")] == ox.Literal(
+        "2026-01-31", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    )
     assert bound[ox.Variable("_r")].value == "-3"
 
 
-@pytest.mark.parametrize(("param", "value"), [
-    ("n", "12abc"), ("n", "1.5"), ("d", "one"), ("d", "1e5"), ("t", "2026-13-01"), ("t", "31-01-2026"),
-    ("i", "not an iri"), ("i", "<http://x> . ?s ?p ?o"), ("i", 'http://x"} ; DROP ALL #'),
-])
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("n", "12abc"),
+        ("n", "1.5"),
+        ("d", "one"),
+        ("d", "1e5"),
+        ("t", "2026-13-01"),
+        ("t", "31-01-2026"),
+        ("i", "not an iri"),
+        ("i", "<http://x> . ?s ?p ?o"),
+        ("i", 'http://x"} ; DROP ALL #'),
+    ],
+)
 def test_bad_values_are_refused_naming_the_parameter(param: str, value: str) -> None:
     with pytest.raises(UsageError, match=f"parameter '{param}'"):
         typed_query().bindings({param: value, "r": "1"})

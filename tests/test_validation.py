@@ -55,8 +55,10 @@ def turtle(text: str) -> Graph:
 
 
 def test_batch_refers_to_context() -> None:
-    batch = turtle('i:mast a dp:Component ; rdfs:label "Mast"@en . '
-                   "s:acme-mast a dp:SupplyRelation ; dp:supplier o:acme ; dp:item i:mast .")
+    batch = turtle(
+        'i:mast a dp:Component ; rdfs:label "Mast"@en . '
+        "s:acme-mast a dp:SupplyRelation ; dp:supplier o:acme ; dp:item i:mast ."
+    )
     alone = validate(batch)
     assert not alone.conforms  # o:acme is unknown without the live data
     assert {r.source_shape for r in alone.results} == {DPSH + "SupplyRelation-supplierType"}
@@ -66,22 +68,31 @@ def test_batch_refers_to_context() -> None:
 
 def test_results_about_untouched_context_are_not_reported() -> None:
     context = turtle(CONTEXT + "o:broken a dp:Company .")  # no label, no country: not the batch's fault
-    batch = turtle('i:mast a dp:Component ; rdfs:label "Mast"@en . '
-                   "s:acme-mast a dp:SupplyRelation ; dp:supplier o:acme ; dp:item i:mast .")
+    batch = turtle(
+        'i:mast a dp:Component ; rdfs:label "Mast"@en . '
+        "s:acme-mast a dp:SupplyRelation ; dp:supplier o:acme ; dp:item i:mast ."
+    )
     report = validate(batch, context=context)
     assert report.conforms and report.results == [], report.to_text()
     # The same node becomes the batch's business as soon as the batch mentions it.
-    batch.add((URIRef(ID + "org/broken"), URIRef("https://w3id.org/defport/ontology#partnerOf"),
-               URIRef(ID + "platform/defport")))
+    batch.add(
+        (
+            URIRef(ID + "org/broken"),
+            URIRef("https://w3id.org/defport/ontology#partnerOf"),
+            URIRef(ID + "platform/defport"),
+        )
+    )
     report = validate(batch, context=context)
     assert ID + "org/broken" in {r.focus_node for r in report.results}
 
 
 def test_graph_rules_span_batch_and_context() -> None:
-    batch = turtle('o:acme-bis a dp:Company ; rdfs:label "Acme again"@en ; dp:country country:NL ; '
-                   'dp:kvkNumber "12345678" . '
-                   "s:bis-radar a dp:SupplyRelation ; dp:supplier o:acme-bis ; dp:item i:radar ; "
-                   "dp:share 0.5 .")
+    batch = turtle(
+        'o:acme-bis a dp:Company ; rdfs:label "Acme again"@en ; dp:country country:NL ; '
+        'dp:kvkNumber "12345678" . '
+        "s:bis-radar a dp:SupplyRelation ; dp:supplier o:acme-bis ; dp:item i:radar ; "
+        "dp:share 0.5 ."
+    )
     report = validate(batch, context=turtle(CONTEXT))
     by_shape = {(r.source_shape, r.focus_node) for r in report.results}
     assert (DPSH + "DuplicateKvkShape", ID + "org/acme-bis") in by_shape
@@ -91,8 +102,10 @@ def test_graph_rules_span_batch_and_context() -> None:
 
 
 def test_cycle_closing_through_context() -> None:
-    context = turtle(CONTEXT + 'i:a a dp:Component ; rdfs:label "A"@en ; dp:hasComponent i:b . '
-                     'i:b a dp:Component ; rdfs:label "B"@en .')
+    context = turtle(
+        CONTEXT + 'i:a a dp:Component ; rdfs:label "A"@en ; dp:hasComponent i:b . '
+        'i:b a dp:Component ; rdfs:label "B"@en .'
+    )
     report = validate(turtle("i:b dp:hasComponent i:a ."), context=context)
     cycle = [r for r in report.results if r.source_shape == DPSH + "ComponentCycleShape"]
     assert {r.focus_node for r in cycle} == {ID + "item/a", ID + "item/b"}
@@ -102,8 +115,7 @@ def test_dataset_input_counts_every_graph() -> None:
     ds = Dataset()
     ds.graph(URIRef(ID + "graph/one")).parse(data=PREFIXES + CONTEXT, format="turtle")
     ds.graph(URIRef(ID + "graph/two")).parse(
-        data=PREFIXES + "s:other a dp:SupplyRelation ; dp:supplier o:acme ; dp:item i:radar ; "
-        "dp:share 0.5 .",
+        data=PREFIXES + "s:other a dp:SupplyRelation ; dp:supplier o:acme ; dp:item i:radar ; dp:share 0.5 .",
         format="turtle",
     )
     report = validate(ds)
@@ -118,8 +130,10 @@ def test_warnings_do_not_block() -> None:
 
 
 def _unlabelled_organisations(n: int) -> Graph:
-    return turtle(CONTEXT + "".join(f"o:x{k} a dp:Company ; dp:country country:NL ; dp:kvkNumber "
-                                    f'"{20000000 + k}" .\n' for k in range(n)))
+    return turtle(
+        CONTEXT
+        + "".join(f'o:x{k} a dp:Company ; dp:country country:NL ; dp:kvkNumber "{20000000 + k}" .\n' for k in range(n))
+    )
 
 
 def test_results_are_capped_per_shape_with_a_count_of_the_rest() -> None:
@@ -191,10 +205,15 @@ def test_turtle_report_of_a_conforming_batch() -> None:
 
 
 def test_messages_in_both_languages_with_placeholders_filled() -> None:
-    report = validate(turtle(CONTEXT + 'o:acme dp:lei "5493001KJTIIGC8Y1R13" ; dp:rsin "123456789" . '
-                             "i:radar dp:hasComponent i:radar ."))
+    report = validate(
+        turtle(
+            CONTEXT + 'o:acme dp:lei "5493001KJTIIGC8Y1R13" ; dp:rsin "123456789" . i:radar dp:hasComponent i:radar .'
+        )
+    )
     assert {r.source_shape for r in report.results} == {
-        DPSH + "LeiCheckDigitsShape", DPSH + "RsinElevenTestShape", DPSH + "ComponentCycleShape"
+        DPSH + "LeiCheckDigitsShape",
+        DPSH + "RsinElevenTestShape",
+        DPSH + "ComponentCycleShape",
     }
     for r in report.results:
         assert r.message_en != r.message_nl
@@ -290,16 +309,20 @@ def test_shipped_data_raises_no_violation() -> None:
 def test_a_five_thousand_triple_batch_validates_in_seconds() -> None:
     lines = []
     for k in range(150):
-        lines.append(f'o:c{k} a dp:Company ; rdfs:label "Company {k} (fictional)"@en ; dp:country country:NL ; '
-                     f'dp:kvkNumber "{30000000 + k}" .')
+        lines.append(
+            f'o:c{k} a dp:Company ; rdfs:label "Company {k} (fictional)"@en ; dp:country country:NL ; '
+            f'dp:kvkNumber "{30000000 + k}" .'
+        )
     for k in range(400):
         parent = f"i:p{k // 4}" if k >= 4 else None
         lines.append(f'i:p{k} a dp:Component ; rdfs:label "Part {k}"@en , "Deel {k}"@nl ; dp:stockDays {k % 30} .')
         if parent:
             lines.append(f"[] a dp:ComponentUse ; dp:assembly {parent} ; dp:component i:p{k} ; dp:quantity 2 .")
         for r in range(2):
-            lines.append(f"s:r{k}-{r} a dp:SupplyRelation ; dp:supplier o:c{(k + r) % 150} ; dp:item i:p{k} ; "
-                         f"dp:share 0.5 ; dp:leadTimeDays {k % 90} ; dp:monthlyCapacity {k % 40} .")
+            lines.append(
+                f"s:r{k}-{r} a dp:SupplyRelation ; dp:supplier o:c{(k + r) % 150} ; dp:item i:p{k} ; "
+                f"dp:share 0.5 ; dp:leadTimeDays {k % 90} ; dp:monthlyCapacity {k % 40} ."
+            )
     graph = turtle(CONTEXT + "\n".join(lines))
     assert len(graph) > 5000
     start = time.process_time()  # CPU time: a busy machine must not fail the test

@@ -79,8 +79,9 @@ class QueryParam:
         if self.type == "iri":
             iri = expand(text)
             if not _ABSOLUTE_IRI.match(iri):
-                raise UsageError(f"{where}: {text!r} is not an IRI (give a full IRI or a prefixed name "
-                                 "such as dpid:country/NL)")
+                raise UsageError(
+                    f"{where}: {text!r} is not an IRI (give a full IRI or a prefixed name such as dpid:country/NL)"
+                )
             try:
                 return ox.NamedNode(iri)
             except ValueError as error:
@@ -112,8 +113,13 @@ class QueryParam:
         return ox.Literal(str(value))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "default": self.default,
-                "description": self.description, "required": self.required}
+        return {
+            "name": self.name,
+            "type": self.type,
+            "default": self.default,
+            "description": self.description,
+            "required": self.required,
+        }
 
 
 @dataclass(frozen=True)
@@ -142,8 +148,7 @@ class NamedQuery:
         Empty values count as not given. A parameter without value and default stays unbound,
         unless it is required (UsageError).
         """
-        given = {k.lstrip("?$").lstrip("_"): v
-                 for k, v in (values or {}).items() if v is not None and str(v) != ""}
+        given = {k.lstrip("?$").lstrip("_"): v for k, v in (values or {}).items() if v is not None and str(v) != ""}
         for name in given:
             self.param(name)  # unknown names are an error, not silently ignored
         result: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
@@ -158,8 +163,13 @@ class NamedQuery:
 
     def as_dict(self) -> dict[str, Any]:
         """The header as plain data (for the API and ``query --list``)."""
-        return {"name": self.name, "summary": self.summary, "description": self.description,
-                "tags": list(self.tags), "params": [p.as_dict() for p in self.params]}
+        return {
+            "name": self.name,
+            "summary": self.summary,
+            "description": self.description,
+            "tags": list(self.tags),
+            "params": [p.as_dict() for p in self.params],
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,13 +264,17 @@ def _params(header: dict[str, Any], source: str) -> tuple[QueryParam, ...]:
         if not _PARAM_NAME.match(name):
             raise QueryError(f"{source}: parameter name {name!r} is not a SPARQL variable name")
         if kind not in PARAM_TYPES:
-            raise QueryError(f"{source}: parameter {name!r} has type {kind!r}; "
-                             f"use one of {', '.join(PARAM_TYPES)}")
+            raise QueryError(f"{source}: parameter {name!r} has type {kind!r}; use one of {', '.join(PARAM_TYPES)}")
         default = entry.get("default")
-        params.append(QueryParam(
-            name=name, type=kind, default=None if default is None else str(default),
-            description=str(entry.get("description") or ""), required=bool(entry.get("required")),
-        ))
+        params.append(
+            QueryParam(
+                name=name,
+                type=kind,
+                default=None if default is None else str(default),
+                description=str(entry.get("description") or ""),
+                required=bool(entry.get("required")),
+            )
+        )
     names = [p.name for p in params]
     if len(names) != len(set(names)):
         raise QueryError(f"{source}: a parameter is declared twice")
@@ -305,8 +319,7 @@ def _directory(directory: Path | None) -> Path:
 def list_queries(directory: Path | None = None) -> list[NamedQuery]:
     """Every named query (``queries/*.rq``, not the quality checks in ``queries/qc/``), by name."""
     folder = _directory(directory)
-    return [parse_query_file(path.read_text(encoding="utf-8"), path.stem, path)
-            for path in sorted(folder.glob("*.rq"))]
+    return [parse_query_file(path.read_text(encoding="utf-8"), path.stem, path) for path in sorted(folder.glob("*.rq"))]
 
 
 def get_query(name: str, directory: Path | None = None) -> NamedQuery:
@@ -319,8 +332,7 @@ def get_query(name: str, directory: Path | None = None) -> NamedQuery:
     return parse_query_file(path.read_text(encoding="utf-8"), name, path)
 
 
-def run_named_query(store: Any, name: str, values: dict[str, Any] | None = None,
-                    directory: Path | None = None) -> Any:
+def run_named_query(store: Any, name: str, values: dict[str, Any] | None = None, directory: Path | None = None) -> Any:
     """Run a named query over the store's live data with its parameters bound (not pasted).
 
     ``store`` is a ``KnowledgeStore`` (or anything with pyoxigraph's ``query(text, substitutions=)``);

@@ -330,9 +330,7 @@ def validate(
             allow_warnings=True,
         )
         templates = _message_templates(shapes_graph)
-        results = [
-            r for r in _read_results(report_graph, templates) if r.focus_term in mentioned
-        ]
+        results = [r for r in _read_results(report_graph, templates) if r.focus_term in mentioned]
     return _build_report(results, max_per_shape, shapes_version() if shapes is None else None)
 
 
@@ -475,9 +473,7 @@ def _read_results(
         )
 
 
-def _messages(
-    messages: Iterable[Node], templates: list[tuple[re.Pattern[str], str]]
-) -> tuple[str, str]:
+def _messages(messages: Iterable[Node], templates: list[tuple[re.Pattern[str], str]]) -> tuple[str, str]:
     """The English and Dutch message; untagged ones (filled-in templates) matched to a language."""
     by_lang: dict[str, str] = {}
     untagged: list[str] = []
@@ -495,9 +491,7 @@ def _messages(
     return by_lang.get("en", fallback), by_lang.get("nl", fallback)
 
 
-def _build_report(
-    results: list[ValidationResult], max_per_shape: int, version: str | None
-) -> ValidationReport:
+def _build_report(results: list[ValidationResult], max_per_shape: int, version: str | None) -> ValidationReport:
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     results = sorted(
         set(results),

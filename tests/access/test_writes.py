@@ -239,7 +239,6 @@ def test_rolling_back_a_revision_does_not_name_a_hidden_predecessor(fresh_world:
     assert world.get("steward_defport", f"/api/imports/{public}").json()["status"] == "live"  # nothing changed
 
 
-
 def test_a_clearance_change_takes_effect_at_the_next_request(fresh_world: World) -> None:
     world = fresh_world
     key_id = world.base.key_ids["org_b"]

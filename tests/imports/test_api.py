@@ -56,8 +56,10 @@ def test_violations_answer_422_with_the_report(api: Api) -> None:
     problem = answer.json()
     assert problem["status"] == 422 and "nothing was stored" in problem["detail"]
     results = problem["report"]["results"]
-    assert any(r["result_path"] == "https://w3id.org/defport/ontology#supplier" and r["location"] == "upload.ttl:7"
-               for r in results)
+    assert any(
+        r["result_path"] == "https://w3id.org/defport/ontology#supplier" and r["location"] == "upload.ttl:7"
+        for r in results
+    )
     assert all({"en", "nl"} <= r["message"].keys() for r in results)
     assert snapshot(api.store, with_audit=False) == before
 
@@ -135,8 +137,15 @@ def test_a_wrong_template_cell_answers_400_with_the_cells(api: Api) -> None:
     answer = _post(api, "supplier,item,share\nacme,prism,lots\n", {"Content-Type": "text/csv"}, template="supply")
     assert answer.status_code == 400
     [problem] = answer.json()["problems"]
-    assert problem | {"source": None} == {"source": None, "sheet": "upload.csv", "row": 2, "column": "share",
-                                          "cell": "C2", "value": "lots", "message": "'lots' is not a number"}
+    assert problem | {"source": None} == {
+        "source": None,
+        "sheet": "upload.csv",
+        "row": 2,
+        "column": "share",
+        "cell": "C2",
+        "value": "lots",
+        "message": "'lots' is not a number",
+    }
 
 
 def test_writes_need_a_steward_key(api: Api) -> None:

@@ -56,46 +56,104 @@ def _entity_workbook() -> bytes:
 
 # name -> (files to write, expected error, text the message must contain, settings)
 CASES: dict[str, tuple[dict[str, str | bytes], type[DefportError], str, dict[str, object]]] = {
-    "turtle-syntax": ({"bad.ttl": PREFIXES + "dpid:org\\/x a dp:Company ;\n  rdfs:label \"X\" \n dp:country ."},
-                      InputError, "bad.ttl:", {}),
+    "turtle-syntax": (
+        {"bad.ttl": PREFIXES + 'dpid:org\\/x a dp:Company ;\n  rdfs:label "X" \n dp:country .'},
+        InputError,
+        "bad.ttl:",
+        {},
+    ),
     "unknown-extension": ({"data.xyz": "whatever"}, UnsupportedFormatError, "unknown RDF format 'xyz'", {}),
     "missing-file": ({}, InputError, "no such file", {}),
-    "rdfxml-doctype": ({"bomb.rdf": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]>'
-                        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'},
-                       UnsafeInputError, "DOCTYPE", {}),
-    "jsonld-remote-context": ({"remote.jsonld": json.dumps({"@context": "https://example.org/ctx.jsonld",
-                                                            "@id": "x"})},
-                              UnsafeInputError, "never fetched", {}),
-    "not-utf8": ({"latin.nt": b"<http://a> <http://b> \"\xff\xfe\" .\n"}, InputError, "latin.nt", {}),
-    "too-many-bytes": ({"big.ttl": serialised(ox.RdfFormat.TURTLE)}, InputTooLargeError,
-                       "DEFPORT_KG_MAX_INPUT_BYTES", {"max_input_bytes": 100}),
-    "too-many-triples": ({"batch.ttl": BATCH.read_text()}, InputTooLargeError,
-                         "DEFPORT_KG_MAX_IMPORT_TRIPLES", {"max_import_triples": 5}),
-    "violations": ({"ghost.ttl": PREFIXES + "dpid:supply\\/ghost a dp:SupplyRelation ; dp:supplier dpid:org\\/nobody ;"
-                    " dp:item dpid:item\\/nothing ."}, ValidationFailed, "violation(s): nothing was stored", {}),
-    "second-file-bad": ({"good.ttl": BATCH.read_text(), "bad.nt": "<http://a> <http://b> ."},
-                        InputError, "bad.nt", {}),
-    "template-wrong-cell": ({"supply.csv": "supplier,item,share\nacme,prism,half\n"}, TemplateError,
-                            "supply.csv row 2, column share (C2)", {}),
-    "template-unknown-column": ({"organisations.csv": "name,type,country,colour\nX,Company,NL,red\n"},
-                                TemplateError, "unknown column 'colour'", {}),
-    "template-missing-column": ({"organisations.csv": "name,type\nX,Company\n"}, TemplateError,
-                                "required column 'country' is missing", {}),
-    "template-duplicate-row": ({"items.csv": "id,name,type\nx,X,System\nx,X again,System\n"}, TemplateError,
-                               "items.csv row 2, column id", {}),
+    "rdfxml-doctype": (
+        {
+            "bomb.rdf": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]>'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+        },
+        UnsafeInputError,
+        "DOCTYPE",
+        {},
+    ),
+    "jsonld-remote-context": (
+        {"remote.jsonld": json.dumps({"@context": "https://example.org/ctx.jsonld", "@id": "x"})},
+        UnsafeInputError,
+        "never fetched",
+        {},
+    ),
+    "not-utf8": ({"latin.nt": b'<http://a> <http://b> "\xff\xfe" .\n'}, InputError, "latin.nt", {}),
+    "too-many-bytes": (
+        {"big.ttl": serialised(ox.RdfFormat.TURTLE)},
+        InputTooLargeError,
+        "DEFPORT_KG_MAX_INPUT_BYTES",
+        {"max_input_bytes": 100},
+    ),
+    "too-many-triples": (
+        {"batch.ttl": BATCH.read_text()},
+        InputTooLargeError,
+        "DEFPORT_KG_MAX_IMPORT_TRIPLES",
+        {"max_import_triples": 5},
+    ),
+    "violations": (
+        {
+            "ghost.ttl": PREFIXES + "dpid:supply\\/ghost a dp:SupplyRelation ; dp:supplier dpid:org\\/nobody ;"
+            " dp:item dpid:item\\/nothing ."
+        },
+        ValidationFailed,
+        "violation(s): nothing was stored",
+        {},
+    ),
+    "second-file-bad": ({"good.ttl": BATCH.read_text(), "bad.nt": "<http://a> <http://b> ."}, InputError, "bad.nt", {}),
+    "template-wrong-cell": (
+        {"supply.csv": "supplier,item,share\nacme,prism,half\n"},
+        TemplateError,
+        "supply.csv row 2, column share (C2)",
+        {},
+    ),
+    "template-unknown-column": (
+        {"organisations.csv": "name,type,country,colour\nX,Company,NL,red\n"},
+        TemplateError,
+        "unknown column 'colour'",
+        {},
+    ),
+    "template-missing-column": (
+        {"organisations.csv": "name,type\nX,Company\n"},
+        TemplateError,
+        "required column 'country' is missing",
+        {},
+    ),
+    "template-duplicate-row": (
+        {"items.csv": "id,name,type\nx,X,System\nx,X again,System\n"},
+        TemplateError,
+        "items.csv row 2, column id",
+        {},
+    ),
     "template-unknown-kind": ({"inventory.csv": "a,b\n1,2\n"}, UsageError, "cannot tell which template", {}),
-    "template-formula-number": ({"book.xlsx": workbook({"items": [["name", "type", "stock_days"],
-                                                                  ["X", "System", "=1/0"]]})},
-                                TemplateError, "formulas are not evaluated", {}),
-    "template-unknown-sheet": ({"book.xlsx": workbook({"prices": [["a"], ["1"]]})}, TemplateError,
-                               "unknown sheet 'prices'", {}),
+    "template-formula-number": (
+        {"book.xlsx": workbook({"items": [["name", "type", "stock_days"], ["X", "System", "=1/0"]]})},
+        TemplateError,
+        "formulas are not evaluated",
+        {},
+    ),
+    "template-unknown-sheet": (
+        {"book.xlsx": workbook({"prices": [["a"], ["1"]]})},
+        TemplateError,
+        "unknown sheet 'prices'",
+        {},
+    ),
     "xlsx-not-a-zip": ({"book.xlsx": b"PK not really a workbook"}, InputError, "not an XLSX workbook", {}),
-    "xlsx-zip-bomb-total": ({"bomb.xlsx": _zip_bomb(8 << 20)}, InputTooLargeError, "unpacks to",
-                            {"max_xlsx_uncompressed_bytes": 4 << 20}),
+    "xlsx-zip-bomb-total": (
+        {"bomb.xlsx": _zip_bomb(8 << 20)},
+        InputTooLargeError,
+        "unpacks to",
+        {"max_xlsx_uncompressed_bytes": 4 << 20},
+    ),
     "xlsx-zip-bomb-ratio": ({"bomb.xlsx": _zip_bomb(4 << 20)}, UnsafeInputError, "zip bomb", {}),
     "xlsx-entity": ({"book.xlsx": _entity_workbook()}, UnsafeInputError, "DOCTYPE", {}),
-    "template-too-many-rows": ({"organisations.csv": "name,type,country\n" + "X,Company,NL\n" * 5},
-                               InputTooLargeError, "DEFPORT_KG_MAX_TEMPLATE_ROWS", {"max_template_rows": 2}),
+    "template-too-many-rows": (
+        {"organisations.csv": "name,type,country\n" + "X,Company,NL\n" * 5},
+        InputTooLargeError,
+        "DEFPORT_KG_MAX_TEMPLATE_ROWS",
+        {"max_template_rows": 2},
+    ),
     "empty-template": ({"organisations.csv": "id,name,type,country\n"}, UsageError, "nothing to import", {}),
     "replace-unknown-source": ({"batch.ttl": BATCH.read_text()}, NotFoundError, "no live import of the source", {}),
 }
@@ -141,9 +199,7 @@ def test_warnings_do_not_block(store: EmbeddedStore, tmp_path: Path) -> None:
     assert result.report.results[0].location.endswith("/warn.ttl:7")
 
 
-def test_results_are_capped_per_shape(
-    store: EmbeddedStore, tmp_path: Path, settings_env: Callable[..., None]
-) -> None:
+def test_results_are_capped_per_shape(store: EmbeddedStore, tmp_path: Path, settings_env: Callable[..., None]) -> None:
     settings_env(max_report_results_per_shape=3)
     text = PREFIXES + "".join(f"dpid:org\\/o{i} a dp:Company ; dp:country dpid:country\\/NL .\n" for i in range(8))
     with pytest.raises(ValidationFailed) as caught:

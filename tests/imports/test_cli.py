@@ -35,8 +35,12 @@ def _steward(command: str) -> list[str]:
 
 
 def _ghost(folder: Path) -> Path:
-    return write(folder, "ghost.ttl", BATCH.read_text().split("\n\n")[0] + "\n\n"
-                 "dpid:supply\\/ghost a dp:SupplyRelation ; dp:supplier dpid:org\\/nobody ; dp:item dpid:item\\/x .\n")
+    return write(
+        folder,
+        "ghost.ttl",
+        BATCH.read_text().split("\n\n")[0] + "\n\n"
+        "dpid:supply\\/ghost a dp:SupplyRelation ; dp:supplier dpid:org\\/nobody ; dp:item dpid:item\\/x .\n",
+    )
 
 
 def test_import_commits_and_lists(store_dir: Path) -> None:
@@ -124,10 +128,17 @@ def test_replace_rollback_and_diff(store_dir: Path, tmp_path: Path) -> None:
 def held_store(store_dir: Path) -> Iterator[Path]:
     """The store held open by another process, as a running `serve` holds it."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom defport_kg.store import EmbeddedStore\n"
-         f"s = EmbeddedStore.open({str(store_dir)!r}, command='defport-kg serve')\nprint('ready', flush=True)\n"
-         "sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom defport_kg.store import EmbeddedStore\n"
+            f"s = EmbeddedStore.open({str(store_dir)!r}, command='defport-kg serve')\nprint('ready', flush=True)\n"
+            "sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
     try:
@@ -155,10 +166,13 @@ def test_upgrade_reloads_changed_graphs_and_reports_what_the_shapes_reject(store
     )
     # Data that an older, laxer shapes version let in (no country): the new shapes reject it.
     old = "https://w3id.org/defport/id/import/old-version"
-    lax = list(ox.parse(
-        b'<https://w3id.org/defport/id/org/lax> a <https://w3id.org/defport/ontology#Company> ;'
-        b' <http://www.w3.org/2000/01/rdf-schema#label> "Lax" .', format=ox.RdfFormat.TURTLE
-    ))
+    lax = list(
+        ox.parse(
+            b"<https://w3id.org/defport/id/org/lax> a <https://w3id.org/defport/ontology#Company> ;"
+            b' <http://www.w3.org/2000/01/rdf-schema#label> "Lax" .',
+            format=ox.RdfFormat.TURTLE,
+        )
+    )
     store.add_source_graph(old, lax, role="import", label="old.ttl")
     live_before = store.triple_count()
     store.close()
@@ -173,8 +187,9 @@ def test_upgrade_reloads_changed_graphs_and_reports_what_the_shapes_reject(store
 
     store = EmbeddedStore.open(store_dir)
     try:
-        assert store.ask("ASK { <https://w3id.org/defport/ontology#Company> "
-                         "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+        assert store.ask(
+            "ASK { <https://w3id.org/defport/ontology#Company> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+        )
         assert store.triple_count() > live_before  # the label is back; the rejected data is still there
         assert store.ask("ASK { <https://w3id.org/defport/id/org/lax> ?p ?o }")
         assert store.check() == []

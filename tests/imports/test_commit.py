@@ -28,8 +28,9 @@ def test_bulk_commit_gives_the_same_store_as_a_transaction(
     assert first.triple_count == 20 and store.triple_count(first.graph) == 20
     assert store.check() == [] and check_imports(store) == []
     # Blank nodes agree between the import graph and the live data: rolling back removes them all.
-    second = import_files(store, [write(tmp_path, "b.ttl", text.replace("0.6", "0.5"))], replace="a.ttl",
-                          exclusive=exclusive)
+    second = import_files(
+        store, [write(tmp_path, "b.ttl", text.replace("0.6", "0.5"))], replace="a.ttl", exclusive=exclusive
+    )
     assert second.replaced == [first.graph]
     assert store.select('SELECT ?n WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#comment> "blank" }') != []
     rollback(store, second.import_id)
@@ -75,13 +76,19 @@ def test_a_bulk_commit_killed_between_steps_is_undone_on_open(
         before = snapshot(store)
     data = tmp_path / "batch.nt"
     data.write_bytes(
-        b"".join(f"<https://w3id.org/defport/id/org/k{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"K{i}\" .\n"
-                 .encode() for i in range(5000))
+        b"".join(
+            f'<https://w3id.org/defport/id/org/k{i}> <http://www.w3.org/2000/01/rdf-schema#label> "K{i}" .\n'.encode()
+            for i in range(5000)
+        )
     )
     script = tmp_path / "crash.py"
     script.write_text(CRASH)
-    done = subprocess.run([sys.executable, str(script), str(store_dir), str(after), str(data), earlier.graph],
-                          cwd=ROOT, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script), str(store_dir), str(after), str(data), earlier.graph],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == -9, done.stderr.decode()
     with EmbeddedStore.open(store_dir) as store:
         assert snapshot(store) == before
@@ -100,7 +107,7 @@ def test_a_bulk_commit_with_only_one_of_its_loads_landed_is_undone_on_open(
     graph = ox.NamedNode("https://w3id.org/defport/id/import/interrupted")
     # Statements new to the store, and one the live data holds already (it must stay).
     data = b"".join(
-        f"<https://w3id.org/defport/id/org/k{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"K{i}\" .\n".encode()
+        f'<https://w3id.org/defport/id/org/k{i}> <http://www.w3.org/2000/01/rdf-schema#label> "K{i}" .\n'.encode()
         for i in range(50)
     )
     with EmbeddedStore.open(store_dir) as store:

@@ -24,7 +24,7 @@ def _shapes_hit(error: ValidationFailed) -> set[str]:
 def test_a_relation_may_name_a_stored_organisation_but_not_an_absent_one(store: EmbeddedStore, tmp_path: Path) -> None:
     import_files(store, [BATCH])
     relation = HEAD + (
-        "dpid:item\\/lens a dp:Component ; rdfs:label \"Lens\" .\n"
+        'dpid:item\\/lens a dp:Component ; rdfs:label "Lens" .\n'
         "dpid:supply\\/acme-optics--lens a dp:SupplyRelation ; dp:supplier dpid:org\\/acme-optics ;"
         " dp:item dpid:item\\/lens .\n"
     )
@@ -79,6 +79,9 @@ def test_the_context_does_not_grow_with_unrelated_data(store: EmbeddedStore, tmp
         f"<https://w3id.org/defport/id/country/NL> .\n"
         for i in range(3000)
     ]
-    store.add_source_graph("https://w3id.org/defport/id/import/unrelated", parse_file(
-        write(tmp_path, "unrelated.nt", "".join(lines))).quads, role="import")
+    store.add_source_graph(
+        "https://w3id.org/defport/id/import/unrelated",
+        parse_file(write(tmp_path, "unrelated.nt", "".join(lines))).quads,
+        role="import",
+    )
     assert len(context_triples(store.raw, batch)) == before

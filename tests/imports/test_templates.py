@@ -38,11 +38,13 @@ def test_csv_templates_import_with_stable_iris(store: EmbeddedStore, tmp_path: P
         SELECT ?r ?supplier ?share WHERE { ?r dp:item <https://w3id.org/defport/id/item/prism> ;
           dp:supplier ?supplier ; dp:share ?share }"""
     )
-    assert rows == [{"r": ID + "supply/acme-optics--prism--acme-delft", "supplier": ID + "org/acme-optics",
-                     "share": 0.6}]
+    assert rows == [
+        {"r": ID + "supply/acme-optics--prism--acme-delft", "supplier": ID + "org/acme-optics", "share": 0.6}
+    ]
     # A name without an id gives the id; a reference by name finds the same IRI.
-    assert store.ask(f"ASK {{ <{ID}supply/boreal-glassworks-ab--optical-glass> <{DP}supplier> "
-                     f"<{ID}org/boreal-glassworks-ab> }}")
+    assert store.ask(
+        f"ASK {{ <{ID}supply/boreal-glassworks-ab--optical-glass> <{DP}supplier> <{ID}org/boreal-glassworks-ab> }}"
+    )
     # Components with a quantity are dp:ComponentUse nodes, and imply dp:hasComponent.
     [use] = store.select(
         """PREFIX dp: <https://w3id.org/defport/ontology#>
@@ -51,8 +53,10 @@ def test_csv_templates_import_with_stable_iris(store: EmbeddedStore, tmp_path: P
     )
     assert use == {"u": ID + "item/periscope/use/prism", "q": 2.0}
     assert store.ask(f"ASK {{ <{ID}item/periscope> <{DP}hasComponent> <{ID}item/optical-glass> }}")
-    assert store.ask(f'ASK {{ <{ID}capability/periscope-optics> <http://www.w3.org/2004/02/skos/core#prefLabel> '
-                     f'"Periscoopoptiek"@nl }}')
+    assert store.ask(
+        f"ASK {{ <{ID}capability/periscope-optics> <http://www.w3.org/2004/02/skos/core#prefLabel> "
+        f'"Periscoopoptiek"@nl }}'
+    )
 
 
 def test_the_same_sheet_always_gives_the_same_graph(tmp_path: Path) -> None:
@@ -128,8 +132,15 @@ def test_wrong_cells_in_a_workbook_name_the_sheet(tmp_path: Path) -> None:
 
 
 def test_a_formula_is_data_never_evaluated(tmp_path: Path) -> None:
-    book = workbook({"organisations": [["name", "type", "country"], ["=HYPERLINK(\"http://x\")", "Company", "NL"],
-                                       ["@SUM(1+1)", "Company", "NL"]]})
+    book = workbook(
+        {
+            "organisations": [
+                ["name", "type", "country"],
+                ['=HYPERLINK("http://x")', "Company", "NL"],
+                ["@SUM(1+1)", "Company", "NL"],
+            ]
+        }
+    )
     source = read_file(write(tmp_path, "book.xlsx", book))
     labels = {q.object.value for q in source.quads if q.predicate.value.endswith("#label")}
     assert labels == {'=HYPERLINK("http://x")', "@SUM(1+1)"}

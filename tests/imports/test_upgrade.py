@@ -33,9 +33,12 @@ def test_changed_missing_and_unshipped_graphs(store: EmbeddedStore) -> None:
     store.raw.update(f"DELETE WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s <http://www.w3.org/ns/shacl#minCount> ?n }} }}")
     store.drop_graph(countries)
     retired = REFERENCE_GRAPH_PREFIX + "retired-list"
-    store.add_source_graph(retired, [ox.Triple(ox.NamedNode("https://example.org/x"),
-                                               ox.NamedNode("https://example.org/p"), ox.Literal("1"))],
-                           role="reference", label="retired-list.ttl")
+    store.add_source_graph(
+        retired,
+        [ox.Triple(ox.NamedNode("https://example.org/x"), ox.NamedNode("https://example.org/p"), ox.Literal("1"))],
+        role="reference",
+        label="retired-list.ttl",
+    )
     dry = upgrade(store, dry_run=True)
     assert _actions(dry)[SHAPES_GRAPH] == "replaced" and _actions(dry)[countries] == "added"
     assert not store.has_graph(countries)  # a dry run changes nothing
@@ -45,10 +48,16 @@ def test_changed_missing_and_unshipped_graphs(store: EmbeddedStore) -> None:
     assert actions[SHAPES_GRAPH] == "replaced"
     assert actions[countries] == "added"
     assert actions[retired] == "kept"
-    shipped = {str(q.subject) + str(q.predicate) + str(q.object) for q in parse_file(shapes_file()).quads
-               if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
-    stored = {str(q.subject) + str(q.predicate) + str(q.object) for q in store.graph_quads(SHAPES_GRAPH)
-              if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+    shipped = {
+        str(q.subject) + str(q.predicate) + str(q.object)
+        for q in parse_file(shapes_file()).quads
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
+    stored = {
+        str(q.subject) + str(q.predicate) + str(q.object)
+        for q in store.graph_quads(SHAPES_GRAPH)
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    }
     assert stored == shipped
     assert store.ask("ASK { <https://w3id.org/defport/id/country/NL> ?p ?o }")
     assert store.has_graph(retired) and store.ask('ASK { <https://example.org/x> ?p "1" }')

@@ -46,9 +46,7 @@ def networks(draw: st.DrawFn, max_items: int = 7, max_orgs: int = 5) -> SupplyNe
     for i in range(n_items - 1):
         parts = draw(st.sets(st.integers(i + 1, n_items - 1), max_size=3))
         if parts:
-            components[items[i]] = {
-                items[j]: float(draw(st.integers(1, 3))) for j in sorted(parts)
-            }
+            components[items[i]] = {items[j]: float(draw(st.integers(1, 3))) for j in sorted(parts)}
     relations = []
     for i, item in enumerate(items):
         # Inputs every supplier of the item needs (a process material), besides its own ones.
@@ -62,17 +60,22 @@ def networks(draw: st.DrawFn, max_items: int = 7, max_orgs: int = 5) -> SupplyNe
                     item=item,
                     supplier=supplier or draw(st.sampled_from(orgs)),
                     site=site,
-                    inputs=tuple(items[j] for j in sorted(common | draw(st.sets(
-                        st.integers(0, n_items - 1), max_size=2)))),
+                    inputs=tuple(
+                        items[j] for j in sorted(common | draw(st.sets(st.integers(0, n_items - 1), max_size=2)))
+                    ),
                     share=draw(st.sampled_from([None, 0.25, 0.5, 1.0])),
                     monthly_capacity=draw(st.sampled_from([None, 5.0, 10.0])),
                 )
             )
     systems = draw(st.sets(st.sampled_from(items), min_size=1))
     item_objects = [
-        Item(iri=item, label=f"item {item[-2:]}", is_system=item in systems,
-             types=(DP + ("System" if item in systems else "Component"),),
-             realises=(DPID + "capability/radar",) if item in systems else ())
+        Item(
+            iri=item,
+            label=f"item {item[-2:]}",
+            is_system=item in systems,
+            types=(DP + ("System" if item in systems else "Component"),),
+            realises=(DPID + "capability/radar",) if item in systems else (),
+        )
         for item in items
     ]
     return build_network(

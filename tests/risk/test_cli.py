@@ -54,9 +54,7 @@ def test_spof_json(store_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["unit"] == "organisation"
-    assert [(s["unit"], s["systems"]) for s in answer["spofs"]] == [
-        (o("P"), [i("S")]), (o("Z"), [i("S")])
-    ]
+    assert [(s["unit"], s["systems"]) for s in answer["spofs"]] == [(o("P"), [i("S")]), (o("Z"), [i("S")])]
 
 
 @pytest.mark.parametrize(

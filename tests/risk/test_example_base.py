@@ -10,29 +10,46 @@ from defport_kg.store import EmbeddedStore
 
 D = "https://w3id.org/defport/id/"
 SYSTEMS = {
-    "radar": "naval-radar", "vessel": "patrol-vessel", "vehicle": "armoured-vehicle",
-    "round": "155mm-round", "sight": "thermal-sight", "radio": "tactical-radio",
+    "radar": "naval-radar",
+    "vessel": "patrol-vessel",
+    "vehicle": "armoured-vehicle",
+    "round": "155mm-round",
+    "sight": "thermal-sight",
+    "radio": "tactical-radio",
 }
 ORGANISATION_SPOFS = {
     "naval-radar": {"ch-semis", "nl-composites", "nl-cooling", "nl-radar"},
-    "patrol-vessel": {"ch-semis", "fr-fpga", "gb-marine", "nl-composites", "nl-cooling",
-                      "nl-crypto", "nl-radar", "nl-semis", "nl-shipyard"},
-    "armoured-vehicle": {"br-niobium", "fr-fpga", "nl-batteries", "nl-crypto", "nl-semis",
-                         "nl-vehicles"},
+    "patrol-vessel": {
+        "ch-semis",
+        "fr-fpga",
+        "gb-marine",
+        "nl-composites",
+        "nl-cooling",
+        "nl-crypto",
+        "nl-radar",
+        "nl-semis",
+        "nl-shipyard",
+    },
+    "armoured-vehicle": {"br-niobium", "fr-fpga", "nl-batteries", "nl-crypto", "nl-semis", "nl-vehicles"},
     "155mm-round": {"de-fuze", "jp-mems", "nl-fuze", "nl-munitions"},
     "thermal-sight": {"fr-fpga", "nl-optronics"},
     "tactical-radio": {"fr-fpga", "nl-crypto", "nl-semis"},
 }
 SITE_SPOFS = {
-    "naval-radar": {"radar-works"}, "patrol-vessel": {"radar-works", "shipyard"},
+    "naval-radar": {"radar-works"},
+    "patrol-vessel": {"radar-works", "shipyard"},
     "armoured-vehicle": {"vehicle-plant"},
     "155mm-round": {"energetics-park", "fuze-works", "munitions-plant"},
-    "thermal-sight": {"optronics-plant"}, "tactical-radio": set(),
+    "thermal-sight": {"optronics-plant"},
+    "tactical-radio": set(),
 }
 COUNTRY_SPOFS = {
-    "naval-radar": {"CH", "CN", "NL"}, "patrol-vessel": {"CH", "CN", "FR", "GB", "NL"},
-    "armoured-vehicle": {"BR", "CN", "FR", "NL"}, "155mm-round": {"DE", "JP", "NL"},
-    "thermal-sight": {"CN", "FR", "NL", "US"}, "tactical-radio": {"CN", "FR", "NL"},
+    "naval-radar": {"CH", "CN", "NL"},
+    "patrol-vessel": {"CH", "CN", "FR", "GB", "NL"},
+    "armoured-vehicle": {"BR", "CN", "FR", "NL"},
+    "155mm-round": {"DE", "JP", "NL"},
+    "thermal-sight": {"CN", "FR", "NL", "US"},
+    "tactical-radio": {"CN", "FR", "NL"},
 }
 PAIRS = {  # number of minimal cut sets of order 2
     "organisation": {"radar": 44, "vessel": 93, "vehicle": 83, "round": 24, "sight": 26, "radio": 27},
@@ -53,8 +70,11 @@ def _name(iri: str, prefix: str) -> str:
 
 @pytest.mark.parametrize(
     ("unit", "expected", "prefix"),
-    [("organisation", ORGANISATION_SPOFS, "org/"), ("site", SITE_SPOFS, "site/"),
-     ("country", COUNTRY_SPOFS, "country/")],
+    [
+        ("organisation", ORGANISATION_SPOFS, "org/"),
+        ("site", SITE_SPOFS, "site/"),
+        ("country", COUNTRY_SPOFS, "country/"),
+    ],
 )
 def test_single_points_of_failure(network: SupplyNetwork, unit: str, expected, prefix: str) -> None:
     found: dict[str, set[str]] = {system: set() for system in expected}

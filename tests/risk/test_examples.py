@@ -102,9 +102,7 @@ def test_organisation_cut_sets(network) -> None:
 
 
 def test_country_and_site_cut_sets(network) -> None:
-    assert _sets(cut_sets(network, i("S"), 2, "country")) == [
-        (c("NL"),), (c("CN"), c("DE")), (c("DE"), c("FR"))
-    ]
+    assert _sets(cut_sets(network, i("S"), 2, "country")) == [(c("NL"),), (c("CN"), c("DE")), (c("DE"), c("FR"))]
     sites = cut_sets(network, i("S"), 2, "site")
     assert _sets(sites) == [(D + "site/N1",)]
 
@@ -131,9 +129,7 @@ def test_data_gaps_are_never_unavailable_and_are_reported(network) -> None:
 
 def test_spof_over_all_systems(network) -> None:
     report = spof(network)
-    assert [(s.unit, s.systems) for s in report.spofs] == [
-        (o("P"), (i("S"),)), (o("Z"), (i("S"),))
-    ]
+    assert [(s.unit, s.systems) for s in report.spofs] == [(o("P"), (i("S"),)), (o("Z"), (i("S"),))]
     assert report.spofs[0].capabilities == (D + "capability/radar",)
     assert report.to_dict()["spofs"][0]["systems"] == [i("S")]
     assert [s.unit for s in spof(network, "country").spofs] == [c("NL")]
@@ -184,7 +180,9 @@ def test_the_networkx_view_has_and_or_nodes(network) -> None:
     assert graph.nodes[i("S2")]["gate"] == "AND"
     assert graph.nodes[D + "supply/a2"]["gate"] == "AND"
     assert {graph.edges[D + "supply/a2", n]["role"] for n in graph.successors(D + "supply/a2")} == {
-        "organisation", "site", "country"
+        "organisation",
+        "site",
+        "country",
     }
     assert graph.edges[D + "supply/rS", i("B")]["quantity"] == 5.0
     assert network.to_networkx() is graph
@@ -198,9 +196,7 @@ def test_the_cached_network_is_reloaded_only_when_the_live_data_changes(
     memory_store.add_source_graph(GRAPH, turtle_quads(EXAMPLE), role="import")
     first = cached_network(memory_store)
     assert cached_network(memory_store) is first
-    memory_store.add_source_graph(
-        GRAPH + "-2", turtle_quads("s:m3 dp:item i:M ; dp:supplier o:P ."), role="import"
-    )
+    memory_store.add_source_graph(GRAPH + "-2", turtle_quads("s:m3 dp:item i:M ; dp:supplier o:P ."), role="import")
     second = cached_network(memory_store)
     assert second is not first
     assert D + "supply/m3" in second.relations
@@ -208,7 +204,5 @@ def test_the_cached_network_is_reloaded_only_when_the_live_data_changes(
 
 def test_a_network_restricted_to_some_relations(network) -> None:
     without_w = network.with_relations(lambda r: r.supplier != o("W"))
-    assert [c.members for c in cut_sets(without_w, i("S"), 1).cut_sets] == [
-        (o("P"),), (o("X"),), (o("Z"),)
-    ]
+    assert [c.members for c in cut_sets(without_w, i("S"), 1).cut_sets] == [(o("P"),), (o("X"),), (o("Z"),)]
     assert len(cut_sets(network, i("S"), 1).cut_sets) == 2  # the original is untouched

@@ -71,8 +71,7 @@ class _RowsOnly:
 def test_a_store_without_result_serialisation_gives_the_same_network() -> None:
     text = "".join(generate(200, seed=3))
     store = EmbeddedStore.in_memory()
-    store.add_source_graph(GRAPH, list(ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)),
-                           role="import")
+    store.add_source_graph(GRAPH, list(ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES)), role="import")
     direct = load_network(store)
     fallback = load_network(_RowsOnly(store))
     assert _shape(fallback) == _shape(direct)

@@ -256,8 +256,13 @@ def edge_flow_surge(spec: Spec, systems: tuple[int, ...], target: float) -> floa
     for k in capped:
         c[index[("d", k)]] = 1.0
     result = linprog(
-        c, A_ub=np.array(a_ub), b_ub=np.array(b_ub), A_eq=np.array(a_eq), b_eq=np.array(b_eq),
-        bounds=[(0.0, None)] * n, method="highs-ipm",
+        c,
+        A_ub=np.array(a_ub),
+        b_ub=np.array(b_ub),
+        A_eq=np.array(a_eq),
+        b_eq=np.array(b_eq),
+        bounds=[(0.0, None)] * n,
+        method="highs-ipm",
     )
     if result.status == 2:
         return None

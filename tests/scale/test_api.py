@@ -31,7 +31,11 @@ def test_max_output_contract_json(client: TestClient) -> None:
     assert body["systems"] == [S] and body["failed"] == [org("d")] and body["unbounded"] is False
     assert body["output"] == {S: 2.0}
     assert body["bottlenecks"][0] == {
-        "relation": rel("rc"), "shadow_price": 0.1, "item": item("c"), "supplier": org("b"), "capacity": 4.0,
+        "relation": rel("rc"),
+        "shadow_price": 0.1,
+        "item": item("c"),
+        "supplier": org("b"),
+        "capacity": 4.0,
         "label": None,
     }
 

@@ -89,8 +89,9 @@ def test_max_output_table(store_dir: Path) -> None:
 def test_site_and_country_failures(store_dir: Path) -> None:
     code, out, _ = _run(store_dir, "max-output", "dpid:item/s", "--fail", "dpid:site/x", "--unit", "site", "--json")
     assert code == 0 and json.loads(out)["output"] == {S: 2.0}
-    code, out, _ = _run(store_dir, "max-output", "dpid:item/s", "--fail", "dpid:country/FR", "--unit", "country",
-                        "--json")
+    code, out, _ = _run(
+        store_dir, "max-output", "dpid:item/s", "--fail", "dpid:country/FR", "--unit", "country", "--json"
+    )
     assert code == 0 and json.loads(out)["output"] == {S: 2.0}
 
 
@@ -106,8 +107,9 @@ def test_disruption_table(store_dir: Path) -> None:
     code, out, _ = _run(store_dir, "disruption", "dpid:item/s", "--fail", "dpid:org/d")
     assert code == 0
     assert "Time to survive (LP, stock + remaining capacity): 50 days" in out
-    code, out, _ = _run(store_dir, "disruption", "dpid:item/s", "--fail", "dpid:org/b", "--fail", "dpid:org/d",
-                        "--json")
+    code, out, _ = _run(
+        store_dir, "disruption", "dpid:item/s", "--fail", "dpid:org/b", "--fail", "dpid:org/d", "--json"
+    )
     data = json.loads(out)
     assert data["time_to_survive_days"] == 30.0
     assert data["time_to_recover_days"] == 90.0 and data["exposed"] is True

@@ -37,7 +37,8 @@ def test_all_six_systems_together_are_held_by_the_round(network: SupplyNetwork) 
     assert len(report.systems) == 6
     assert report.level == pytest.approx(1100 / 1500)
     assert {b.relation for b in report.bottlenecks} == {
-        SUPPLY + "projectile-body--nl-forge", SUPPLY + "projectile-body--pl-forge",
+        SUPPLY + "projectile-body--nl-forge",
+        SUPPLY + "projectile-body--pl-forge",
     }
 
 
@@ -74,7 +75,10 @@ def test_surge_of_the_round_raises_the_forges(network: SupplyNetwork) -> None:
 def test_needs_gaps_and_projects(example_store_readonly: EmbeddedStore) -> None:
     report = needs_vs_capabilities(example_store_readonly)
     gaps = {n.capability.removeprefix(CAP): (n.gap, n.projects) for n in report.gaps}
-    assert gaps["space"] == ("no Dutch provider", ("https://w3id.org/defport/id/project/ex-space-situational-awareness",))
+    assert gaps["space"] == (
+        "no Dutch provider",
+        ("https://w3id.org/defport/id/project/ex-space-situational-awareness",),
+    )
     assert gaps["guided-weapons"][0] == "no Dutch provider"
     assert gaps["cyber"][0] == "one Dutch provider"
     assert gaps["land-vehicles"][0] == "one Dutch provider"

@@ -184,11 +184,14 @@ def test_failed_supplier_takes_its_relations_down() -> None:
 
 
 def test_country_and_site_failures_follow_section_3() -> None:
-    network = network_of(CHAIN + """
+    network = network_of(
+        CHAIN
+        + """
     s:rc2 a dp:SupplyRelation ; dp:supplier o:b ; dp:item i:c ; dp:monthlyCapacity 6 ; dp:site site:x .
     site:x a dp:Site ; dp:operatedBy o:op ; dp:country c:FR .
     o:op a dp:Company ; dp:country c:NL .
-    """)
+    """
+    )
     assert max_output(network, [S]).output == {S: 5.0}
     # The site is in France: Germany failing leaves it, France failing takes it.
     assert max_output(network, [S], [country("DE")], unit="country").output == {S: 3.0}

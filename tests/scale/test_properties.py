@@ -90,9 +90,7 @@ def test_shadow_prices_are_a_valid_dual(spec: Spec, delta: float) -> None:
 
 @PROPERTY_SETTINGS
 @given(spec=specs(max_systems=1), data=st.data())
-def test_more_failures_never_raise_output_and_joint_output_is_below_each_alone(
-    spec: Spec, data: st.DataObject
-) -> None:
+def test_more_failures_never_raise_output_and_joint_output_is_below_each_alone(spec: Spec, data: st.DataObject) -> None:
     network = network_of(spec.to_turtle())
     orgs = sorted(o for o in network.organisations)
     first = data.draw(st.sets(st.sampled_from(orgs))) if orgs else set()

@@ -41,12 +41,15 @@ def test_surge_to_three_times_demand_raises_two_relations() -> None:
 def test_surge_prefers_the_cheaper_route() -> None:
     # c comes from rc (needs nothing) or rc2 (needs inputs m1 and m2, both at capacity 0): each
     # extra c costs 1 unit of capacity on rc but 2 (m1 and m2) through rc2, so only rc is raised.
-    network = network_of(CHAIN + """
+    network = network_of(
+        CHAIN
+        + """
     s:rc2 a dp:SupplyRelation ; dp:supplier o:d ; dp:item i:c ; dp:monthlyCapacity 4 ;
         dp:requiresInput i:m1, i:m2 .
     s:rm1 a dp:SupplyRelation ; dp:supplier o:d ; dp:item i:m1 ; dp:monthlyCapacity 0 .
     s:rm2 a dp:SupplyRelation ; dp:supplier o:d ; dp:item i:m2 ; dp:monthlyCapacity 0 .
-    """)
+    """
+    )
     report = surge(network, [S], 2.0)
     assert report.added_total == 16.0
     assert {i.relation for i in report.increases} == {rel("rc")}
@@ -79,7 +82,9 @@ def test_unreachable_target_explains_why() -> None:
 
 
 def test_alternative_suppliers_have_the_capability_and_no_relation_yet() -> None:
-    network = network_of(CHAIN + """
+    network = network_of(
+        CHAIN
+        + """
     o:a dp:hasCapability <https://w3id.org/defport/id/capability/radar> .
     o:nl2 a dp:Company ; dp:country c:NL ; dp:hasCapability <https://w3id.org/defport/id/capability/radar> .
     o:us a dp:Company ; dp:country c:US ; dp:hasCapability <https://w3id.org/defport/id/capability/radar> .
@@ -87,21 +92,27 @@ def test_alternative_suppliers_have_the_capability_and_no_relation_yet() -> None
     o:other a dp:Company ; dp:country c:NL ; dp:hasCapability <https://w3id.org/defport/id/capability/sonar> .
     c:FR dp:memberOf <https://w3id.org/defport/id/alliance/EU>, <https://w3id.org/defport/id/alliance/NATO> .
     c:US dp:memberOf <https://w3id.org/defport/id/alliance/NATO> .
-    """)
+    """
+    )
     found = alternative_suppliers(network, S)
     assert found.capabilities == ("https://w3id.org/defport/id/capability/radar",)
     assert [(c.organisation, c.region) for c in found.candidates] == [
-        (org("nl2"), "NL"), (org("fr"), "EU"), (org("us"), "NATO"),
+        (org("nl2"), "NL"),
+        (org("fr"), "EU"),
+        (org("us"), "NATO"),
     ]
     assert found.total == 3
     assert alternative_suppliers(network, S, limit=1).total == 3
 
 
 def test_alternatives_for_an_item_without_realises_use_the_suppliers_shared_capabilities() -> None:
-    network = network_of(CHAIN + """
+    network = network_of(
+        CHAIN
+        + """
     o:b dp:hasCapability <https://w3id.org/defport/id/capability/composites> .
     o:e a dp:Company ; dp:country c:NL ; dp:hasCapability <https://w3id.org/defport/id/capability/composites> .
-    """)
+    """
+    )
     report = surge(network, [S], 2.0)
     assert [a.item for a in report.alternatives] == [C]
     assert [c.organisation for c in report.alternatives[0].candidates] == [org("e")]

@@ -101,7 +101,7 @@ def test_check_reports_a_tampered_live_graph(memory_store: EmbeddedStore) -> Non
     assert problems == ["1 triples in the live data belong to no live source graph"]
 
 
-BLANK = "s:a dp:item i:x ; dp:share 0.5 ; rdfs:seeAlso [ rdfs:comment \"blank\" ] ."
+BLANK = 's:a dp:item i:x ; dp:share 0.5 ; rdfs:seeAlso [ rdfs:comment "blank" ] .'
 
 
 def test_a_store_with_the_live_data_in_a_named_graph_is_moved_once_on_open(tmp_path: Path) -> None:

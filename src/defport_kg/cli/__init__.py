@@ -38,6 +38,7 @@ def _root(
 
 core.register(app)
 
+
 def _optional(module_name: str) -> object | None:
     """A command module, or None while it is not part of this installation."""
     try:

@@ -92,21 +92,30 @@ def import_(
     ] = None,
     template: Annotated[
         str | None,
-        typer.Option("--template", help="Which template CSV files are, when their names do not tell: "
-                     "organisations, sites, items, supply or capabilities."),
+        typer.Option(
+            "--template",
+            help="Which template CSV files are, when their names do not tell: "
+            "organisations, sites, items, supply or capabilities.",
+        ),
     ] = None,
     report_format: Annotated[
         str, typer.Option("--report", help="Format of the validation report: text, json, turtle or csv.")
     ] = "text",
     marking: Annotated[
         str | None,
-        typer.Option("--marking", help="Who may see the import: a level of the marking scheme (setting markings; "
-                     "default: the setting default_import_marking)."),
+        typer.Option(
+            "--marking",
+            help="Who may see the import: a level of the marking scheme (setting markings; "
+            "default: the setting default_import_marking).",
+        ),
     ] = None,
     releasable_to: Annotated[
         list[str] | None,
-        typer.Option("--releasable-to", help="An organisation (IRI or dpid:org/...) the import is releasable to "
-                     "(need to know); repeat for several."),
+        typer.Option(
+            "--releasable-to",
+            help="An organisation (IRI or dpid:org/...) the import is releasable to "
+            "(need to know); repeat for several.",
+        ),
     ] = None,
     json_output: JsonOption = False,
     store: StoreOption = None,
@@ -124,8 +133,17 @@ def import_(
     with opened_store(store, command="defport-kg import") as handle, progress_display("import") as progress:
         try:
             # The command line holds the store alone: large batches may be bulk loaded (crash-safe).
-            result = import_files(handle, files, fmt=rdf_format, template=template, dry_run=dry_run,
-                                  replace=replace, exclusive=True, progress=progress, marking=chosen)
+            result = import_files(
+                handle,
+                files,
+                fmt=rdf_format,
+                template=template,
+                dry_run=dry_run,
+                replace=replace,
+                exclusive=True,
+                progress=progress,
+                marking=chosen,
+            )
         except ValidationFailed as failure:
             print_report(failure.report, fmt)
             typer.echo(f"Error: {failure.message}", err=True)
@@ -141,8 +159,9 @@ def import_(
     if result.dry_run:
         typer.echo(f"Dry run: {result.triple_count} triples conform; nothing was stored.", err=not out)
     else:
-        typer.echo(f"Committed import {result.import_id} ({result.triple_count} triples) as {result.graph}.",
-                   err=not out)
+        typer.echo(
+            f"Committed import {result.import_id} ({result.triple_count} triples) as {result.graph}.", err=not out
+        )
         for old in result.replaced:
             typer.echo(f"Superseded {old}.", err=not out)
 
@@ -152,9 +171,7 @@ def validate(
     files: Annotated[
         list[Path], typer.Argument(help="RDF files or steward templates (.csv, .xlsx) to validate.", show_default=False)
     ],
-    output_format: Annotated[
-        str, typer.Option("--format", help="Report format: text, json, turtle or csv.")
-    ] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="Report format: text, json, turtle or csv.")] = "text",
     rdf_format: Annotated[
         str | None, typer.Option("--rdf-format", help="RDF format when the extension does not tell.")
     ] = None,

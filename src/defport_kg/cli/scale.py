@@ -36,9 +36,7 @@ FailOption = Annotated[
     list[str] | None,
     typer.Option("--fail", help="A failed unit (repeat for several), of the kind --unit gives.", show_default=False),
 ]
-UnitOption = Annotated[
-    str, typer.Option("--unit", help="Kind of the failed units: organisation, site or country.")
-]
+UnitOption = Annotated[str, typer.Option("--unit", help="Kind of the failed units: organisation, site or country.")]
 
 
 def _network(store: str | None, command: str, unit: str = "organisation") -> Any:
@@ -111,22 +109,32 @@ def max_output_command(
     _table(
         ["system", "demand/month", "output/month", "coverage"],
         [
-            [_name(s, labels), _number(report.demand[s]), _number((report.output or {})[s]),
-             "-" if coverage[s] is None else f"{coverage[s]:.0%}"]
+            [
+                _name(s, labels),
+                _number(report.demand[s]),
+                _number((report.output or {})[s]),
+                "-" if coverage[s] is None else f"{coverage[s]:.0%}",
+            ]
             for s in report.systems
         ],
     )
     if report.unavailable:
-        typer.echo("Not made at all (every supply relation down): " + "; ".join(
-            _name(i, labels) for i in report.unavailable))
+        typer.echo(
+            "Not made at all (every supply relation down): " + "; ".join(_name(i, labels) for i in report.unavailable)
+        )
     if report.bottlenecks:
         typer.echo("")
         typer.echo("Bottlenecks (binding capacities; shadow price = extra output multiple per unit of capacity):")
         _table(
             ["relation", "item", "supplier", "capacity", "shadow price"],
             [
-                [compact(b.relation), _name(b.item, labels), _name(b.supplier, labels), _number(b.capacity),
-                 f"{b.shadow_price:.6g}"]
+                [
+                    compact(b.relation),
+                    _name(b.item, labels),
+                    _name(b.supplier, labels),
+                    _number(b.capacity),
+                    f"{b.shadow_price:.6g}",
+                ]
                 for b in report.bottlenecks
             ],
         )
@@ -152,7 +160,11 @@ def surge_command(
 
     network = _network(store, "defport-kg scale surge", unit)
     report = surge(
-        network, [resolve_iri(s) for s in systems], target, [resolve_iri(f) for f in fail or []], unit,
+        network,
+        [resolve_iri(s) for s in systems],
+        target,
+        [resolve_iri(f) for f in fail or []],
+        unit,
         alternatives_limit=alternatives,
     )
     if json_:
@@ -168,9 +180,14 @@ def surge_command(
         _table(
             ["relation", "item", "supplier", "capacity", "add", "new capacity"],
             [
-                [compact(i.relation), _name(i.item, labels), _name(i.supplier, labels), _number(i.capacity),
-                 _number(i.added),
-                 _number(i.capacity + i.added)]
+                [
+                    compact(i.relation),
+                    _name(i.item, labels),
+                    _name(i.supplier, labels),
+                    _number(i.capacity),
+                    _number(i.added),
+                    _number(i.capacity + i.added),
+                ]
                 for i in report.increases
             ],
         )
@@ -179,8 +196,10 @@ def surge_command(
         typer.echo(f"Could also be qualified for {_name(alt.item, labels)} ({alt.total} found):")
         _table(
             ["organisation", "region", "capabilities"],
-            [[_name(c.organisation, labels), c.region, " ".join(compact(x) for x in c.capabilities)]
-             for c in alt.candidates],
+            [
+                [_name(c.organisation, labels), c.region, " ".join(compact(x) for x in c.capabilities)]
+                for c in alt.candidates
+            ],
         )
 
 
@@ -207,8 +226,10 @@ def alternatives_command(
     if found.candidates:
         _table(
             ["organisation", "region", "capabilities"],
-            [[_name(c.organisation, labels), c.region, " ".join(compact(x) for x in c.capabilities)]
-             for c in found.candidates],
+            [
+                [_name(c.organisation, labels), c.region, " ".join(compact(x) for x in c.capabilities)]
+                for c in found.candidates
+            ],
         )
 
 
@@ -250,8 +271,10 @@ def disruption_command(
         typer.echo(f"Time to survive (LP, stock + remaining capacity): {_number(report.time_to_survive_days)} days")
     if report.time_to_recover_days is not None:
         verdict = {True: "exposed: recovery takes longer than stock lasts", False: "covered", None: "-"}
-        typer.echo(f"Time to recover (dp:recoveryDays): {_number(report.time_to_recover_days)} days — "
-                   f"{verdict[report.exposed]}")
+        typer.echo(
+            f"Time to recover (dp:recoveryDays): {_number(report.time_to_recover_days)} days — "
+            f"{verdict[report.exposed]}"
+        )
     elif report.failed and not report.survives:
         typer.echo("Time to recover: unknown — output only comes back with relations that have no dp:recoveryDays")
     for note in report.notes:
@@ -288,8 +311,11 @@ def needs_command(
         ["capability", "needed by", "NL", "rest of EU", "rest of NATO", "other", "gap", "projects"],
         [
             [
-                _name(n.capability, report.labels), str(len(n.needed_by)), *(str(v) for v in n.counts().values()),
-                n.gap or "", " ".join(compact(p) for p in n.projects) or "-",
+                _name(n.capability, report.labels),
+                str(len(n.needed_by)),
+                *(str(v) for v in n.counts().values()),
+                n.gap or "",
+                " ".join(compact(p) for p in n.projects) or "-",
             ]
             for n in report.capabilities
         ],

@@ -53,9 +53,7 @@ def upgrade(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would change and what the new shapes reject; change nothing.")
     ] = False,
-    report_format: Annotated[
-        str, typer.Option("--format", help="Report format: text, json, turtle or csv.")
-    ] = "text",
+    report_format: Annotated[str, typer.Option("--format", help="Report format: text, json, turtle or csv.")] = "text",
     json_output: JsonOption = False,
     store: StoreOption = None,
 ) -> None:

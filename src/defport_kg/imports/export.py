@@ -24,6 +24,16 @@ def report_csv(report: Any) -> str:
     for result in report.results:
         writer.writerow([neutralise(str(getattr(result, name) or "")) for name in COLUMNS])
     for shape, count in sorted(getattr(report, "omitted", {}).items()):
-        writer.writerow(["", "", "", "", f"{count} more result(s) not shown", f"{count} andere resultaten niet getoond",
-                         neutralise(shape), ""])
+        writer.writerow(
+            [
+                "",
+                "",
+                "",
+                "",
+                f"{count} more result(s) not shown",
+                f"{count} andere resultaten niet getoond",
+                neutralise(shape),
+                "",
+            ]
+        )
     return out.getvalue()

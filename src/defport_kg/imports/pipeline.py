@@ -178,14 +178,42 @@ def _commit(
     if len(quads) >= (settings or get_settings()).bulk_commit_min_triples:
         data = _ntriples(quads)
         count = len(set(data.splitlines()))  # one statement a line, a blank node's label its own
-        provenance = provenance_quads(graph, sources, triple_count=count, report=report, user=user,
-                                      shapes_version=shapes_version(), replaced=replaced) + marked
-        store.commit_bulk(graph, data, role="import", triple_count=count, label=label,
-                          extra_quads=provenance, retire=replaced, exclusive=exclusive)
+        provenance = (
+            provenance_quads(
+                graph,
+                sources,
+                triple_count=count,
+                report=report,
+                user=user,
+                shapes_version=shapes_version(),
+                replaced=replaced,
+            )
+            + marked
+        )
+        store.commit_bulk(
+            graph,
+            data,
+            role="import",
+            triple_count=count,
+            label=label,
+            extra_quads=provenance,
+            retire=replaced,
+            exclusive=exclusive,
+        )
         return import_id, graph, count
     triples = {(q.subject, q.predicate, q.object) for q in quads}
-    provenance = provenance_quads(graph, sources, triple_count=len(triples), report=report, user=user,
-                                  shapes_version=shapes_version(), replaced=replaced) + marked
+    provenance = (
+        provenance_quads(
+            graph,
+            sources,
+            triple_count=len(triples),
+            report=report,
+            user=user,
+            shapes_version=shapes_version(),
+            replaced=replaced,
+        )
+        + marked
+    )
     if replaced:
         store.stage_graph(graph, triples, role="import", label=label, extra_quads=provenance)
         store.activate(graph, retire=replaced)
@@ -242,8 +270,9 @@ def import_sources(
         if context is not None:
             visible = set(context.live_graphs())
             replaced = [g for g in replaced if g in visible]
-        import_id, graph, count = _commit(store, batch, report, user=who, replaced=replaced, exclusive=exclusive,
-                                          settings=settings, marking=marking)
+        import_id, graph, count = _commit(
+            store, batch, report, user=who, replaced=replaced, exclusive=exclusive, settings=settings, marking=marking
+        )
     return ImportResult(import_id, graph, True, False, count, summary, report, replaced, who, notes)
 
 

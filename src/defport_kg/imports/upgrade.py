@@ -37,8 +37,13 @@ class GraphChange:
     triples: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"graph": self.graph, "file": self.file, "role": self.role, "action": self.action,
-                "triples": self.triples}
+        return {
+            "graph": self.graph,
+            "file": self.file,
+            "role": self.role,
+            "action": self.action,
+            "triples": self.triples,
+        }
 
 
 @dataclass

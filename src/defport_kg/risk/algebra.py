@@ -180,9 +180,7 @@ def order2(skel: Skeleton, units: UnitIndex, order: Sequence[list[int]]) -> list
         if rels[v]:
             acc: Family2 | None = None
             for r in rels[v]:
-                own = union2(
-                    [(frozenset(rel_units[r]), EMPTY), *(values[x] for x in rel_inputs[r])], m
-                )
+                own = union2([(frozenset(rel_units[r]), EMPTY), *(values[x] for x in rel_inputs[r])], m)
                 acc = own if acc is None else product2(acc, own, m)
                 if not acc[0] and not acc[1]:
                     break
@@ -247,11 +245,7 @@ def minimise(candidates: set[frozenset[int]]) -> FamilyK:
             continue
         if len(c) == 3:
             a, b, d = c
-            if (
-                frozenset((a, b)) in kept_pairs
-                or frozenset((a, d)) in kept_pairs
-                or frozenset((b, d)) in kept_pairs
-            ):
+            if frozenset((a, b)) in kept_pairs or frozenset((a, d)) in kept_pairs or frozenset((b, d)) in kept_pairs:
                 continue
         elif any(frozenset(sub) in kept for n in range(2, len(c)) for sub in combinations(c, n)):
             continue
@@ -270,9 +264,7 @@ def unionk(parts: Sequence[FamilyK]) -> FamilyK:
 
 def _has_subset_in(candidate: frozenset[int], family: FamilyK) -> bool:
     return any(
-        frozenset(sub) in family
-        for size in range(1, len(candidate) + 1)
-        for sub in combinations(candidate, size)
+        frozenset(sub) in family for size in range(1, len(candidate) + 1) for sub in combinations(candidate, size)
     )
 
 
@@ -337,9 +329,7 @@ def productk(left: FamilyK, right: FamilyK, k: int, budget: Budget) -> FamilyK:
     return minimise(candidates)
 
 
-def orderk(
-    skel: Skeleton, units: UnitIndex, order: Sequence[list[int]], k: int, budget: Budget
-) -> list[FamilyK]:
+def orderk(skel: Skeleton, units: UnitIndex, order: Sequence[list[int]], k: int, budget: Budget) -> list[FamilyK]:
     """Per item, its minimal cut sets of order ≤ k; raises BoundReached when over budget."""
     empty: FamilyK = frozenset()
     values: list[FamilyK] = [empty] * len(skel.items)
@@ -350,10 +340,7 @@ def orderk(
         if rels[v]:
             acc: FamilyK | None = None
             for r in rels[v]:
-                own = unionk(
-                    [frozenset(frozenset((u,)) for u in rel_units[r]),
-                     *(values[x] for x in rel_inputs[r])]
-                )
+                own = unionk([frozenset(frozenset((u,)) for u in rel_units[r]), *(values[x] for x in rel_inputs[r])])
                 acc = own if acc is None else productk(acc, own, k, budget)
                 if not acc:
                     break

@@ -95,9 +95,7 @@ def unit_kind_of(network: SupplyNetwork, unit: str) -> str:
         return "site"
     if unit in network.countries:
         return "country"
-    raise NotFoundError(
-        f"unknown unit {unit}: not an organisation, site or country of the live data", unit=unit
-    )
+    raise NotFoundError(f"unknown unit {unit}: not an organisation, site or country of the live data", unit=unit)
 
 
 def impact(network: SupplyNetwork, units: Iterable[str]) -> ImpactReport:
@@ -105,9 +103,7 @@ def impact(network: SupplyNetwork, units: Iterable[str]) -> ImpactReport:
     failed_iris = list(dict.fromkeys(units))
     if not failed_iris:
         raise UsageError("name at least one failed unit (an organisation, site or country)")
-    failed = tuple(
-        FailedUnit(u, unit_kind_of(network, u), network.label(u)) for u in failed_iris
-    )
+    failed = tuple(FailedUnit(u, unit_kind_of(network, u), network.label(u)) for u in failed_iris)
     failed_set = set(failed_iris)
     skel = skeleton(network)
     outcome = propagate(network, failed_set)

@@ -21,9 +21,7 @@ UNIT_KINDS: tuple[str, ...] = ("organisation", "site", "country")
 def check_unit_kind(kind: str) -> str:
     """The unit kind, or a UsageError naming it and the kinds there are (CONTRACT §4: exit 2)."""
     if kind not in UNIT_KINDS:
-        raise UsageError(
-            f"unknown unit kind {kind!r}: use one of {', '.join(UNIT_KINDS)}", unit=kind
-        )
+        raise UsageError(f"unknown unit kind {kind!r}: use one of {', '.join(UNIT_KINDS)}", unit=kind)
     return kind
 
 
@@ -65,15 +63,11 @@ def skeleton(network: SupplyNetwork) -> Skeleton:
     rel_iris = tuple(sorted(network.relations))
     rel_index = {iri: r for r, iri in enumerate(rel_iris)}
     rel_item = tuple(item_index[network.relations[iri].item] for iri in rel_iris)
-    rel_inputs = tuple(
-        tuple(sorted({item_index[x] for x in network.relations[iri].inputs})) for iri in rel_iris
-    )
+    rel_inputs = tuple(tuple(sorted({item_index[x] for x in network.relations[iri].inputs})) for iri in rel_iris)
     rels_of: list[list[int]] = [[] for _ in items]
     for r, i in enumerate(rel_item):
         rels_of[i].append(r)
-    comps = tuple(
-        tuple(sorted(item_index[c] for c in network.components.get(iri, {}))) for iri in items
-    )
+    comps = tuple(tuple(sorted(item_index[c] for c in network.components.get(iri, {}))) for iri in items)
     deps = []
     comp_parents: list[list[int]] = [[] for _ in items]
     input_rels: list[list[int]] = [[] for _ in items]
@@ -136,9 +130,7 @@ def unit_index(network: SupplyNetwork, kind: str) -> UnitIndex:
     return result
 
 
-def strongly_connected(
-    deps: tuple[tuple[int, ...], ...], roots: list[int] | range
-) -> list[list[int]]:
+def strongly_connected(deps: tuple[tuple[int, ...], ...], roots: list[int] | range) -> list[list[int]]:
     """SCCs reachable from ``roots``, each after every SCC it depends on (iterative Tarjan).
 
     Own implementation rather than NetworkX: it runs on the int skeleton without building a

@@ -31,14 +31,17 @@ if TYPE_CHECKING:
 # Classes fixed by CONTRACT §2 and docs/ARCHITECTURE.md; subclasses declared in the store's
 # ontology are added at load time, so that a store without the ontology still loads.
 ITEM_CLASSES = frozenset(
-    DP + name
-    for name in ("Item", "System", "Component", "Material", "CriticalRawMaterial", "StrategicRawMaterial")
+    DP + name for name in ("Item", "System", "Component", "Material", "CriticalRawMaterial", "StrategicRawMaterial")
 )
 SYSTEM_CLASSES = frozenset({DP + "System"})
 ORGANISATION_CLASSES = frozenset(
     DP + name
     for name in (
-        "Organisation", "Company", "GovernmentBody", "IndustryAssociation", "KnowledgeInstitute",
+        "Organisation",
+        "Company",
+        "GovernmentBody",
+        "IndustryAssociation",
+        "KnowledgeInstitute",
         "FinancialInstitution",
     )
 )
@@ -66,7 +69,7 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class SupplyRelation:
-    """"This organisation can supply this item" with its evidence and its scale-up figures.
+    """ "This organisation can supply this item" with its evidence and its scale-up figures.
 
     ``country`` is the effective country of CONTRACT §3: the site's country when the relation
     has a site with a country, else the supplier's country.
@@ -144,9 +147,7 @@ class SupplyNetwork:
         cached = self.cache.get("data_gaps")
         if cached is None:
             rels = self.relations_of
-            cached = tuple(
-                sorted(i for i in self.items if i not in rels and not self.components.get(i))
-            )
+            cached = tuple(sorted(i for i in self.items if i not in rels and not self.components.get(i)))
             self.cache["data_gaps"] = cached
         return cached
 
@@ -189,8 +190,11 @@ class SupplyNetwork:
         rels_of = self.relations_of
         for iri, item in self.items.items():
             graph.add_node(
-                iri, kind="item", gate="OR" if iri in rels_of else "AND",
-                label=item.label, is_system=item.is_system,
+                iri,
+                kind="item",
+                gate="OR" if iri in rels_of else "AND",
+                label=item.label,
+                is_system=item.is_system,
             )
             if iri not in rels_of:
                 for component, quantity in self.components.get(iri, {}).items():
@@ -295,9 +299,7 @@ def build_network(
     )
 
 
-def _replace_relation(
-    relation: SupplyRelation, country: str | None, supplier_country: str | None
-) -> SupplyRelation:
+def _replace_relation(relation: SupplyRelation, country: str | None, supplier_country: str | None) -> SupplyRelation:
     if relation.country == country and relation.supplier_country == supplier_country:
         return relation
     return dataclasses.replace(relation, country=country, supplier_country=supplier_country)
@@ -336,11 +338,21 @@ _P = {
     "hasCapability": DP + "hasCapability",
 }
 _LABEL_PREFERENCE = {"en": 0, "": 1, "nl": 2}
-_NUMERIC_SUFFIXES = ("#decimal", "#double", "#float", "#integer", "#int", "#long", "#short",
-                     "#nonNegativeInteger", "#positiveInteger", "#unsignedInt", "#unsignedLong")
+_NUMERIC_SUFFIXES = (
+    "#decimal",
+    "#double",
+    "#float",
+    "#integer",
+    "#int",
+    "#long",
+    "#short",
+    "#nonNegativeInteger",
+    "#positiveInteger",
+    "#unsignedInt",
+    "#unsignedLong",
+)
 _ESCAPES = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-_SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
-                   "\\": "\\"}
+_SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
 class Literal(str):
@@ -393,9 +405,7 @@ def _parse_tsv_term(text: str) -> Any:
         return literal
 
 
-def _fetch(
-    store: Any, predicate: str, kind: str = "any", objects: Iterable[str] = ()
-) -> list[tuple[str, Any]]:
+def _fetch(store: Any, predicate: str, kind: str = "any", objects: Iterable[str] = ()) -> list[tuple[str, Any]]:
     """Every (subject, value) of one predicate in the live data: one bulk query.
 
     ``kind`` "node" keeps IRIs and blank nodes, "number" keeps numbers, "any" keeps all;
@@ -409,7 +419,7 @@ def _fetch(
         out: list[tuple[str, Any]] = []
         for obj in sorted(objects):
             query = f"SELECT ?s WHERE {{ ?s <{predicate}> <{obj}> }}"
-            out.extend((subject, obj) for subject, in _rows(store, query, 1))
+            out.extend((subject, obj) for (subject,) in _rows(store, query, 1))
         return out
     rows = _rows(store, f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}", 2)
     if kind == "any":
@@ -663,9 +673,7 @@ def _int_or_none(value: Any) -> int | None:
     return None if number is None else int(number)
 
 
-_NETWORKS: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], SupplyNetwork]] = (
-    weakref.WeakKeyDictionary()
-)
+_NETWORKS: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], SupplyNetwork]] = weakref.WeakKeyDictionary()
 _NETWORKS_LOCK = threading.Lock()
 
 

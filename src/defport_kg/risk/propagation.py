@@ -50,7 +50,10 @@ def propagate_relations(skel: Skeleton, direct: Iterable[int], dead_items: Itera
     or a raw material): they are unavailable whatever their relations say.
     """
     rels, rel_item, comp_parents, input_rels = (
-        skel.rels, skel.rel_item, skel.comp_parents, skel.input_rels,
+        skel.rels,
+        skel.rel_item,
+        skel.comp_parents,
+        skel.input_rels,
     )
     down = bytearray(len(skel.rel_iris))
     unavailable = bytearray(len(skel.items))

@@ -55,9 +55,7 @@ def units_of_kind(network: SupplyNetwork, kind: str) -> list[str]:
     return sorted({u for r in network.relations.values() if (u := getattr(r, attribute))})
 
 
-def minimal_cut_sets(
-    network: SupplyNetwork, item: str, max_order: int, kind: str
-) -> list[tuple[str, ...]]:
+def minimal_cut_sets(network: SupplyNetwork, item: str, max_order: int, kind: str) -> list[tuple[str, ...]]:
     """Every minimal cut set of ``item`` up to ``max_order``, by trying every unit set."""
     units = units_of_kind(network, kind)
     found: list[tuple[str, ...]] = []
@@ -82,9 +80,7 @@ def spof_table(network: SupplyNetwork, kind: str) -> dict[str, list[str]]:
     return table
 
 
-def recompute_unavailable(
-    skel: Skeleton, order: Sequence[list[int]], direct_down: bytearray
-) -> bytearray:
+def recompute_unavailable(skel: Skeleton, order: Sequence[list[int]], direct_down: bytearray) -> bytearray:
     """The naive baseline: recompute the availability of every item from scratch.
 
     One pass in children-first SCC order (a fixpoint loop inside cyclic components); linear in

@@ -56,9 +56,7 @@ class SpofReport:
         }
 
 
-def spof(
-    network: SupplyNetwork, unit: str = "organisation", systems: Iterable[str] | None = None
-) -> SpofReport:
+def spof(network: SupplyNetwork, unit: str = "organisation", systems: Iterable[str] | None = None) -> SpofReport:
     """Every unit that alone stops at least one system (all ``dp:System`` items by default).
 
     Ranked by the number of systems it stops (most first), then by IRI.
@@ -80,8 +78,7 @@ def spof(
         iri = units.units[u]
         capabilities = sorted({c for s in stopped for c in network.items[s].realises})
         entries.append(
-            Spof(unit=iri, systems=tuple(sorted(stopped)), capabilities=tuple(capabilities),
-                 label=network.label(iri))
+            Spof(unit=iri, systems=tuple(sorted(stopped)), capabilities=tuple(capabilities), label=network.label(iri))
         )
     entries.sort(key=lambda e: (-len(e.systems), e.unit))
     cone = (v for component in order for v in component)

@@ -178,8 +178,10 @@ def time_to_survive(model: CapacityModel, stock: Mapping[str, float]) -> float:
     link = sparse.csc_matrix(
         (
             np.concatenate([-model.capacity[capped] / DAYS_PER_MONTH, np.ones(k)]),
-            (np.concatenate([np.arange(k), np.arange(k)]), np.concatenate([np.zeros(k, dtype=np.int64),
-                                                                           np.asarray(capped, dtype=np.int64) + 1])),
+            (
+                np.concatenate([np.arange(k), np.arange(k)]),
+                np.concatenate([np.zeros(k, dtype=np.int64), np.asarray(capped, dtype=np.int64) + 1]),
+            ),
         ),
         shape=(k, n + 1),
     )
@@ -291,8 +293,7 @@ def time_to_recover(
     direct = sorted(failure.direct)
     days = sorted({d for r in direct if (d := network.relations[r].recovery_days) is not None})
     for day in [0.0, *days]:
-        still = [skel.rel_index[r] for r in direct
-                 if (d := network.relations[r].recovery_days) is None or d > day]
+        still = [skel.rel_index[r] for r in direct if (d := network.relations[r].recovery_days) is None or d > day]
         outcome = propagate_relations(skel, still)
         down = frozenset(skel.rel_iris[r] for r, flag in enumerate(outcome.down) if flag)
         report = solve_max_output(network, build_model(network, systems, demand, down), failure)

@@ -18,7 +18,7 @@ LABEL_W = 300
 GAP_W = 230
 HEADER_H = 56
 FOOTER_H = 34
-FONT = "font-family=\"sans-serif\" font-size=\"12\""
+FONT = 'font-family="sans-serif" font-size="12"'
 # Sequential blues, lightest for zero providers (ColorBrewer "Blues", 5 classes).
 SHADES = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
 GAP_COLOURS = {GAP_NONE: "#d7301f", GAP_SINGLE: "#fdae61"}
@@ -33,10 +33,7 @@ def _shade(count: int, top: int) -> str:
 
 def _text(x: float, y: float, content: str, *, anchor: str = "start", fill: str = "#222", bold: bool = False) -> str:
     weight = ' font-weight="bold"' if bold else ""
-    return (
-        f'<text x="{x:.0f}" y="{y:.0f}" {FONT} text-anchor="{anchor}" fill="{fill}"{weight}>'
-        f"{escape(content)}</text>"
-    )
+    return f'<text x="{x:.0f}" y="{y:.0f}" {FONT} text-anchor="{anchor}" fill="{fill}"{weight}>{escape(content)}</text>'
 
 
 def heatmap_svg(report: NeedsReport, title: str = "Defence needs versus industrial capabilities") -> str:
@@ -63,7 +60,7 @@ def heatmap_svg(report: NeedsReport, title: str = "Defence needs versus industri
         name = need.label or need.capability.rsplit("/", 1)[-1]
         if len(name) > 38:
             name = name[:37] + "…"
-        parts.append(f'<g><title>{escape(need.capability)}</title>')
+        parts.append(f"<g><title>{escape(need.capability)}</title>")
         parts.append(_text(10, y + 17, f"{name} ({len(need.needed_by)})"))
         parts.append("</g>")
         for k, (region, count) in enumerate(need.counts().items()):
@@ -82,7 +79,8 @@ def heatmap_svg(report: NeedsReport, title: str = "Defence needs versus industri
             more = f", {len(need.projects)} project(s)" if need.projects else ""
             parts.append(_text(x + 20, y + 17, gap + more, fill="#222"))
     legend_y = height - 12
-    parts.append(_text(10, legend_y, "Cell: number of organisations with the capability (or a narrower one).",
-                       fill="#555"))
+    parts.append(
+        _text(10, legend_y, "Cell: number of organisations with the capability (or a narrower one).", fill="#555")
+    )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -82,9 +82,7 @@ class MaxOutputReport:
         """Output / dp:monthlyDemand per system (None where no demand is recorded)."""
         if self.output is None:
             return {s: None for s in self.systems}
-        return {
-            s: (tidy(self.output[s] / d) if d else None) for s, d in self.demand.items()
-        }
+        return {s: (tidy(self.output[s] / d) if d else None) for s, d in self.demand.items()}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,8 +153,14 @@ def solve_max_output(network: SupplyNetwork, model: CapacityModel, failure: Fail
             raise AnalysisError(f"the maximum-output linear programme has no answer: {solution.message}")
         labels = _labels(network, (*model.systems, *failure.failed, *path))
         return MaxOutputReport(
-            unbounded=True, level=None, output=None, bottlenecks=(), uncapacitated_path=path,
-            solve_seconds=solution.seconds, labels=labels, **common,
+            unbounded=True,
+            level=None,
+            output=None,
+            bottlenecks=(),
+            uncapacitated_path=path,
+            solve_seconds=solution.seconds,
+            labels=labels,
+            **common,
         )
     level = max(solution.x[0], 0.0)
     output = {s: tidy(level * d) for s, d in zip(model.systems, model.demand, strict=True)}
@@ -166,24 +170,41 @@ def solve_max_output(network: SupplyNetwork, model: CapacityModel, failure: Fail
     for j in range(n_rel):
         price = -solution.upper_marginals[j + 1] / scale
         cap = model.capacity[j]
-        if price > 0 and np.isfinite(cap) and price * max(cap, 1.0) > floor \
-                and solution.x[j + 1] >= cap - VALUE_TOL * max(1.0, cap):
+        if (
+            price > 0
+            and np.isfinite(cap)
+            and price * max(cap, 1.0) > floor
+            and solution.x[j + 1] >= cap - VALUE_TOL * max(1.0, cap)
+        ):
             relation = network.relations[model.relations[j]]
             bottlenecks.append(
                 Bottleneck(
-                    relation=relation.iri, shadow_price=tidy(price), item=relation.item,
-                    supplier=relation.supplier, capacity=tidy(cap), label=relation.label,
+                    relation=relation.iri,
+                    shadow_price=tidy(price),
+                    item=relation.item,
+                    supplier=relation.supplier,
+                    capacity=tidy(cap),
+                    label=relation.label,
                 )
             )
     bottlenecks.sort(key=lambda b: (-b.shadow_price, b.relation))
     labels = _labels(
         network,
-        (*model.systems, *failure.failed, *model.unavailable,
-         *(iri for b in bottlenecks for iri in (b.relation, b.item, b.supplier) if iri is not None)),
+        (
+            *model.systems,
+            *failure.failed,
+            *model.unavailable,
+            *(iri for b in bottlenecks for iri in (b.relation, b.item, b.supplier) if iri is not None),
+        ),
     )
     return MaxOutputReport(
-        unbounded=False, level=tidy(level), output=output, bottlenecks=tuple(bottlenecks),
-        solve_seconds=solution.seconds, labels=labels, **common,
+        unbounded=False,
+        level=tidy(level),
+        output=output,
+        bottlenecks=tuple(bottlenecks),
+        solve_seconds=solution.seconds,
+        labels=labels,
+        **common,
     )
 
 

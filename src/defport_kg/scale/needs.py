@@ -35,10 +35,15 @@ GAP_NONE = "no Dutch provider"
 GAP_SINGLE = "one Dutch provider"
 
 _PREFIXES = f"PREFIX dp: <{DP}>\nPREFIX rdfs: <{RDFS}>\nPREFIX skos: <{SKOS}>\n"
-_NEEDS = _PREFIXES + """
+_NEEDS = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?capability ?organisation WHERE { ?organisation dp:needsCapability ?capability }
 """
-_PROVIDERS = _PREFIXES + """
+)
+_PROVIDERS = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?capability ?organisation ?country WHERE {
   { SELECT DISTINCT ?capability WHERE { ?needer dp:needsCapability ?capability } }
   ?held skos:broader* ?capability .
@@ -46,15 +51,21 @@ SELECT DISTINCT ?capability ?organisation ?country WHERE {
   OPTIONAL { ?organisation dp:country ?country }
 }
 """
-_PROJECTS = _PREFIXES + """
+)
+_PROJECTS = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?capability ?project WHERE {
   { SELECT DISTINCT ?capability WHERE { ?needer dp:needsCapability ?capability } }
   ?addressed skos:broader* ?capability .
   ?project dp:addressesCapability ?addressed .
 }
 """
+)
 _MEMBERSHIPS = _PREFIXES + "SELECT DISTINCT ?country ?alliance WHERE { ?country dp:memberOf ?alliance }"
-_LABELS = _PREFIXES + """
+_LABELS = (
+    _PREFIXES
+    + """
 SELECT ?thing ?label (LANG(?label) AS ?lang) WHERE {
   { SELECT DISTINCT ?thing WHERE {
       { ?thing dp:needsCapability ?x } UNION { ?x dp:needsCapability ?thing }
@@ -64,6 +75,7 @@ SELECT ?thing ?label (LANG(?label) AS ?lang) WHERE {
   ?thing rdfs:label ?label .
 }
 """
+)
 _LANG_RANK = {"en": 0, "": 1, "nl": 2}
 
 
@@ -114,9 +126,7 @@ class NeedsReport:
         return {
             "regions": list(REGIONS),
             "capabilities": [c.to_dict() for c in self.capabilities],
-            "gaps": [
-                {"capability": c.capability, "gap": c.gap, "projects": list(c.projects)} for c in self.gaps
-            ],
+            "gaps": [{"capability": c.capability, "gap": c.gap, "projects": list(c.projects)} for c in self.gaps],
             "labels": dict(self.labels),
         }
 

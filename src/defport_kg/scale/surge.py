@@ -248,8 +248,9 @@ def alternative_suppliers(
     found = []
     for org, matching in matches.items():
         country = network.org_country.get(org)
-        found.append(Candidate(org, region_of(country, network.memberships), country, tuple(matching),
-                               network.label(org)))
+        found.append(
+            Candidate(org, region_of(country, network.memberships), country, tuple(matching), network.label(org))
+        )
     found.sort(key=lambda c: (REGIONS.index(c.region), -len(c.capabilities), c.label or "", c.organisation))
     return Alternatives(item, capabilities, tuple(found[: max(limit, 0)]), len(found))
 

@@ -26,19 +26,60 @@ from defport_kg.namespaces import DCTERMS, DP, DPID, RDF, RDFS, XSD
 
 # Country mix of suppliers (weights): mostly Dutch and allied, some beyond EU and NATO.
 COUNTRY_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("NL", 45), ("DE", 10), ("BE", 5), ("FR", 6), ("GB", 5), ("US", 8), ("NO", 2), ("SE", 2),
-    ("IT", 3), ("ES", 2), ("PL", 2), ("DK", 1), ("FI", 1), ("TR", 1), ("CH", 1), ("CN", 3),
-    ("IN", 1), ("IL", 1), ("JP", 1), ("KR", 1), ("TW", 1),
+    ("NL", 45),
+    ("DE", 10),
+    ("BE", 5),
+    ("FR", 6),
+    ("GB", 5),
+    ("US", 8),
+    ("NO", 2),
+    ("SE", 2),
+    ("IT", 3),
+    ("ES", 2),
+    ("PL", 2),
+    ("DK", 1),
+    ("FI", 1),
+    ("TR", 1),
+    ("CH", 1),
+    ("CN", 3),
+    ("IN", 1),
+    ("IL", 1),
+    ("JP", 1),
+    ("KR", 1),
+    ("TW", 1),
 )
 # Leaf capabilities of data/reference/capabilities.ttl that systems may realise.
 CAPABILITIES: tuple[str, ...] = (
-    "radar", "sonar", "optronics", "electronic-warfare", "command-and-control", "communications",
-    "cyber", "naval-shipbuilding", "submarines", "land-vehicles", "armour-and-protection",
-    "aerospace-structures", "avionics", "space", "guided-weapons", "munitions-and-energetics",
-    "weapon-systems", "unmanned-aerial-systems", "unmanned-ground-systems",
-    "unmanned-maritime-systems", "propulsion", "power-and-energy-storage",
-    "precision-machining", "composites", "additive-manufacturing", "electronics-manufacturing",
-    "mro", "logistics", "simulation-and-training", "test-and-evaluation",
+    "radar",
+    "sonar",
+    "optronics",
+    "electronic-warfare",
+    "command-and-control",
+    "communications",
+    "cyber",
+    "naval-shipbuilding",
+    "submarines",
+    "land-vehicles",
+    "armour-and-protection",
+    "aerospace-structures",
+    "avionics",
+    "space",
+    "guided-weapons",
+    "munitions-and-energetics",
+    "weapon-systems",
+    "unmanned-aerial-systems",
+    "unmanned-ground-systems",
+    "unmanned-maritime-systems",
+    "propulsion",
+    "power-and-energy-storage",
+    "precision-machining",
+    "composites",
+    "additive-manufacturing",
+    "electronics-manufacturing",
+    "mro",
+    "logistics",
+    "simulation-and-training",
+    "test-and-evaluation",
 )
 TIER_SHARE: tuple[float, ...] = (0.01, 0.04, 0.10, 0.20, 0.30, 0.35)  # systems ... materials
 ITEMS_PER_ORG = 0.25
@@ -244,7 +285,7 @@ def generate(orgs: int, seed: int = 1, summary: Summary | None = None) -> Iterat
         if shares[-1] <= 0:
             shares = [round(1 / len(suppliers), 2)] * len(suppliers)
             shares[-1] = round(1 - sum(shares[:-1]), 2)
-        base = 10 * 3 ** tier
+        base = 10 * 3**tier
         for s, share in zip(suppliers, shares, strict=True):
             r = _iri(f"{DPID}supply/syn-{relation_count:06d}")
             relation_count += 1

@@ -67,7 +67,8 @@ def sheet_markdown(sheet: Sheet) -> str:
     lines = [
         f"## {sheet.title} (`{sheet.name}`)",
         "",
-        sheet.description + f" Rows become `dpid:{sheet.kind}/{{id}}`"
+        sheet.description
+        + f" Rows become `dpid:{sheet.kind}/{{id}}`"
         + (f", typed {', '.join(f'`{compact(t)}`' for t in sheet.types)}." if sheet.types else "."),
         "",
         "| column | required | example | meaning |",

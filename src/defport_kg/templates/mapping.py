@@ -105,8 +105,10 @@ def _objects(column: Column, text: str) -> list[ox.NamedNode | ox.Literal]:
     if kind == TEXT:
         return [ox.Literal(text, language=column.lang) if column.lang else ox.Literal(text)]
     if kind == TEXTS:
-        return [ox.Literal(part, language=column.lang) if column.lang else ox.Literal(part)
-                for part in cells.split_list(text)]
+        return [
+            ox.Literal(part, language=column.lang) if column.lang else ox.Literal(part)
+            for part in cells.split_list(text)
+        ]
     if kind == REF:
         return [cells.reference(text, column.target or "org")]
     if kind == REFS:
@@ -156,9 +158,7 @@ def _problem(raw: RawSheet, row: Row, column: str | None, value: str | None, mes
     return Problem(raw.source, raw.label, row.number, cell.letter if cell else None, value, message, column)
 
 
-def _row_to_rdf(
-    raw: RawSheet, row: Row, out: TemplateGraph, problems: list[Problem], seen: dict[str, CellRef]
-) -> None:
+def _row_to_rdf(raw: RawSheet, row: Row, out: TemplateGraph, problems: list[Problem], seen: dict[str, CellRef]) -> None:
     sheet = raw.sheet
     id_cell = row.cells.get("id")
     missing = [c.name for c in sheet.columns if c.required and c.name not in row.cells]
@@ -174,8 +174,13 @@ def _row_to_rdf(
     if subject.value in seen:
         earlier = seen[subject.value]
         problems.append(
-            _problem(raw, row, "id", row.text("id") or None,
-                     f"{subject.value} is already described at {earlier}: one row per thing (or give distinct ids)")
+            _problem(
+                raw,
+                row,
+                "id",
+                row.text("id") or None,
+                f"{subject.value} is already described at {earlier}: one row per thing (or give distinct ids)",
+            )
         )
         return
     seen[subject.value] = here
@@ -229,8 +234,15 @@ def _components(
             problems.append(_problem(raw, row, "components", entry, str(error)))
             continue
         if component.value in used:
-            problems.append(_problem(raw, row, "components", entry, f"{component.value} is listed twice: "
-                                     "give it once, with the total quantity"))
+            problems.append(
+                _problem(
+                    raw,
+                    row,
+                    "components",
+                    entry,
+                    f"{component.value} is listed twice: give it once, with the total quantity",
+                )
+            )
             continue
         used.add(component.value)
         quads.append(ox.Quad(assembly, _HAS_COMPONENT, component))

@@ -69,9 +69,7 @@ def _normalise_header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
-def _check_header(
-    sheet: Sheet, headers: list[str], label: str, source: str, problems: list[Problem]
-) -> dict[int, str]:
+def _check_header(sheet: Sheet, headers: list[str], label: str, source: str, problems: list[Problem]) -> dict[int, str]:
     """Column index -> known header; unknown, doubled or missing required headers are problems."""
     known = set(sheet.headers)
     mapping: dict[int, str] = {}
@@ -83,8 +81,15 @@ def _check_header(
         letter = get_column_letter(index + 1)
         if name not in known:
             problems.append(
-                Problem(source, label, 1, letter, raw, f"unknown column {raw!r}: the {sheet.name} template has "
-                        f"{', '.join(sheet.headers)} (see docs/templates.md)")
+                Problem(
+                    source,
+                    label,
+                    1,
+                    letter,
+                    raw,
+                    f"unknown column {raw!r}: the {sheet.name} template has "
+                    f"{', '.join(sheet.headers)} (see docs/templates.md)",
+                )
             )
             continue
         if name in seen:
@@ -239,9 +244,7 @@ def _declares_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, source: 
     return False
 
 
-def read_xlsx(
-    data: bytes, source: str, *, max_rows: int, max_uncompressed: int, max_ratio: int
-) -> list[RawSheet]:
+def read_xlsx(data: bytes, source: str, *, max_rows: int, max_uncompressed: int, max_ratio: int) -> list[RawSheet]:
     """Every template sheet of a workbook (a sheet each for organisations, sites, items, ...)."""
     check_xlsx_archive(data, source, max_uncompressed=max_uncompressed, max_ratio=max_ratio)
     import openpyxl
@@ -264,13 +267,27 @@ def read_xlsx(
                 if title.strip().lower() in IGNORED_SHEETS:
                     continue
                 problems.append(
-                    Problem(source, f"{file_label}!{title}", None, None, None,
-                            f"unknown sheet {title!r}: name sheets {', '.join(SHEETS_BY_NAME)} (or README for notes)")
+                    Problem(
+                        source,
+                        f"{file_label}!{title}",
+                        None,
+                        None,
+                        None,
+                        f"unknown sheet {title!r}: name sheets {', '.join(SHEETS_BY_NAME)} (or README for notes)",
+                    )
                 )
                 continue
             if sheet.name in seen:
-                problems.append(Problem(source, f"{file_label}!{title}", None, None, None,
-                                        f"sheet {title!r} repeats sheet {seen[sheet.name]!r}"))
+                problems.append(
+                    Problem(
+                        source,
+                        f"{file_label}!{title}",
+                        None,
+                        None,
+                        None,
+                        f"sheet {title!r} repeats sheet {seen[sheet.name]!r}",
+                    )
+                )
                 continue
             seen[sheet.name] = title
             label = f"{file_label}!{title}"
@@ -313,6 +330,16 @@ def read_xlsx(
         workbook.close()
     raise_problems(problems)
     if not sheets:
-        raise_problems([Problem(source, file_label, None, None, None,
-                                f"no template sheet found: name sheets {', '.join(SHEETS_BY_NAME)}")])
+        raise_problems(
+            [
+                Problem(
+                    source,
+                    file_label,
+                    None,
+                    None,
+                    None,
+                    f"no template sheet found: name sheets {', '.join(SHEETS_BY_NAME)}",
+                )
+            ]
+        )
     return sheets

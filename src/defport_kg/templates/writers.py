@@ -52,8 +52,9 @@ def xlsx_bytes() -> bytes:
         cell.font = Font(bold=True)
     for sheet in SHEETS:
         for column in sheet.columns:
-            _text_row(readme, [sheet.name, column.name, "yes" if column.required else "", column.example,
-                               column.description])
+            _text_row(
+                readme, [sheet.name, column.name, "yes" if column.required else "", column.example, column.description]
+            )
     readme.column_dimensions["A"].width = 14
     readme.column_dimensions["B"].width = 20
     readme.column_dimensions["D"].width = 32

@@ -112,9 +112,18 @@ def _media_for(name: str, declared: str | None) -> str | None:
     return base or None
 
 
-def _run_import(store: Any, inputs: list[tuple[bytes, str, str | None]], *, template: str | None,
-                dry_run: bool, replace: str | None, user: str, settings: Settings, marking: Any = None,
-                request: Request | None = None) -> Any:
+def _run_import(
+    store: Any,
+    inputs: list[tuple[bytes, str, str | None]],
+    *,
+    template: str | None,
+    dry_run: bool,
+    replace: str | None,
+    user: str,
+    settings: Settings,
+    marking: Any = None,
+    request: Request | None = None,
+) -> Any:
     from defport_kg.imports import import_sources, read_bytes
 
     sources = [
@@ -123,8 +132,17 @@ def _run_import(store: Any, inputs: list[tuple[bytes, str, str | None]], *, temp
     # Validated against what the importer may see (read_store): a violation must not tell of hidden data.
     context = read_store(request) if request is not None else None
     # exclusive=False: the service has readers at every moment, so every commit is one transaction.
-    return import_sources(store, sources, dry_run=dry_run, user=user, replace=replace, exclusive=False,
-                          settings=settings, marking=marking, context=context)
+    return import_sources(
+        store,
+        sources,
+        dry_run=dry_run,
+        user=user,
+        replace=replace,
+        exclusive=False,
+        settings=settings,
+        marking=marking,
+        context=context,
+    )
 
 
 def _marking(request: Request, level: str | None, releasable_to: list[str]) -> Any:
@@ -173,13 +191,17 @@ async def create_import(
     ] = None,
     marking: Annotated[
         str | None,
-        Query(description="Who may see the import: a level of the marking scheme (default: the setting "
-              "default_import_marking, e.g. defport).", examples=["defport"]),
+        Query(
+            description="Who may see the import: a level of the marking scheme (default: the setting "
+            "default_import_marking, e.g. defport).",
+            examples=["defport"],
+        ),
     ] = None,
     releasable_to: Annotated[
         list[str] | None,
-        Query(description="Organisation IRIs (or dpid:org/...) the import is releasable to (need to know); "
-              "repeatable."),
+        Query(
+            description="Organisation IRIs (or dpid:org/...) the import is releasable to (need to know); repeatable."
+        ),
     ] = None,
 ) -> JSONResponse:
     # auth: steward — the application's access rule for this router admits only steward and admin
@@ -212,12 +234,21 @@ async def create_import(
         return problem(403, "Marking beyond clearance", str(error), instance=str(request.url.path))
     try:
         result = await run_in_threadpool(
-            _run_import, request.app.state.store, inputs, template=template, dry_run=dry_run, replace=replace,
-            user=_user(request), settings=settings, marking=chosen, request=request,
+            _run_import,
+            request.app.state.store,
+            inputs,
+            template=template,
+            dry_run=dry_run,
+            replace=replace,
+            user=_user(request),
+            settings=settings,
+            marking=chosen,
+            request=request,
         )
     except TemplateError as error:
-        return problem(400, error.title, error.message, instance=str(request.url.path),
-                       problems=error.details.get("problems", []))
+        return problem(
+            400, error.title, error.message, instance=str(request.url.path), problems=error.details.get("problems", [])
+        )
     answer = result.to_json()
     if result.dry_run:
         return JSONResponse(answer, status_code=200)

@@ -35,8 +35,12 @@ def _tabular(rows: list[dict[str, Any]], body: Any, fmt: str) -> Response:
 )
 def cut_sets_route(
     network: Network,
-    item: Annotated[str, Query(description="Item IRI (or dpid: prefixed name)",
-                               examples=["https://w3id.org/defport/id/item/ex-frigate"])],
+    item: Annotated[
+        str,
+        Query(
+            description="Item IRI (or dpid: prefixed name)", examples=["https://w3id.org/defport/id/item/ex-frigate"]
+        ),
+    ],
     max_order: Annotated[int, Query(ge=1, description="Largest cut-set order (1-3)")] = 2,
     unit: UnitKind = "organisation",
 ) -> JSONResponse:
@@ -102,11 +106,13 @@ def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows for CSV: lists joined by spaces, nested objects left out."""
     flat = []
     for row in rows:
-        flat.append({
-            k: " ".join(map(str, v)) if isinstance(v, list | tuple) else v
-            for k, v in row.items()
-            if not isinstance(v, dict)
-        })
+        flat.append(
+            {
+                k: " ".join(map(str, v)) if isinstance(v, list | tuple) else v
+                for k, v in row.items()
+                if not isinstance(v, dict)
+            }
+        )
     return flat
 
 
@@ -134,10 +140,14 @@ def _systems(system: list[str] | None) -> list[str] | None:
     responses=examples.risk("sovereignty", "The sovereignty of each system", errors=(400, 404)),
 )
 def sovereignty_route(
-    network: Network, system: Systems = None, as_of: AsOf = None, min_confidence: MinConfidence = None,
+    network: Network,
+    system: Systems = None,
+    as_of: AsOf = None,
+    min_confidence: MinConfidence = None,
     fmt: OutputFormat = "json",
-    by: Annotated[str, Query(description="location, control (ultimate dp:controlledBy parent's country) or both")]
-    = "both",
+    by: Annotated[
+        str, Query(description="location, control (ultimate dp:controlledBy parent's country) or both")
+    ] = "both",
 ) -> Response:
     from defport_kg.risk import sovereignty
 
@@ -145,9 +155,11 @@ def sovereignty_route(
     body = sovereignty(filtered, _systems(system), by).to_dict() | {"evidence_filter": evidence}
     spof_keys = {"location": "country_spofs", "control": "country_spofs_by_control"}
     rows = [
-        {"system": s["system"],
-         **{spof_keys[basis]: " ".join(s[spof_keys[basis]]) for basis in body["bases"]},
-         **{f"{basis}_{r}": s["by_" + basis][r] for basis in body["bases"] for r in body["regions"]}}
+        {
+            "system": s["system"],
+            **{spof_keys[basis]: " ".join(s[spof_keys[basis]]) for basis in body["bases"]},
+            **{f"{basis}_{r}": s["by_" + basis][r] for basis in body["bases"] for r in body["regions"]},
+        }
         for s in body["systems"]
     ]
     return _tabular(rows, body, fmt)
@@ -159,7 +171,10 @@ def sovereignty_route(
     responses=examples.risk("export-control", "The export-controlled items per system", errors=(400, 404)),
 )
 def export_control_route(
-    network: Network, system: Systems = None, as_of: AsOf = None, min_confidence: MinConfidence = None,
+    network: Network,
+    system: Systems = None,
+    as_of: AsOf = None,
+    min_confidence: MinConfidence = None,
     fmt: OutputFormat = "json",
 ) -> Response:
     from defport_kg.risk import export_control
@@ -175,7 +190,10 @@ def export_control_route(
     responses=examples.risk("raw-materials", "The critical raw materials per system", errors=(400, 404)),
 )
 def raw_materials_route(
-    network: Network, system: Systems = None, as_of: AsOf = None, min_confidence: MinConfidence = None,
+    network: Network,
+    system: Systems = None,
+    as_of: AsOf = None,
+    min_confidence: MinConfidence = None,
     fmt: OutputFormat = "json",
 ) -> Response:
     from defport_kg.risk import raw_materials
@@ -191,8 +209,12 @@ def raw_materials_route(
     responses=examples.risk("sustainment", "Survival and recovery times", errors=(400, 404)),
 )
 def sustainment_route(
-    network: Network, unit: UnitKind = "organisation", system: Systems = None, as_of: AsOf = None,
-    min_confidence: MinConfidence = None, fmt: OutputFormat = "json",
+    network: Network,
+    unit: UnitKind = "organisation",
+    system: Systems = None,
+    as_of: AsOf = None,
+    min_confidence: MinConfidence = None,
+    fmt: OutputFormat = "json",
 ) -> Response:
     from defport_kg.risk import sustainment
 
@@ -263,8 +285,10 @@ _RUN_EXAMPLE = {
             "description": "The run and its findings",
             "content": {
                 "application/json": {"example": _RUN_EXAMPLE},
-                "text/csv": {"example": "finding,label,kind\nhttps://w3id.org/defport/id/analysis/x/finding/1,"
-                             "export-control ex-thermal-sight ex-ir-detector,export-control\n"},
+                "text/csv": {
+                    "example": "finding,label,kind\nhttps://w3id.org/defport/id/analysis/x/finding/1,"
+                    "export-control ex-thermal-sight ex-ir-detector,export-control\n"
+                },
             },
         },
         **error_responses(400, 404),
@@ -272,8 +296,13 @@ _RUN_EXAMPLE = {
 )
 def findings_run_route(
     request: Request,
-    run_id: Annotated[str, Path(description="The id of a saved run (as listed by GET /api/risk/findings)",
-                                examples=["20250101T120000Z-1a2b3c4d"])],
+    run_id: Annotated[
+        str,
+        Path(
+            description="The id of a saved run (as listed by GET /api/risk/findings)",
+            examples=["20250101T120000Z-1a2b3c4d"],
+        ),
+    ],
     fmt: OutputFormat = "json",
 ) -> Response:
     from defport_kg.risk.findings import finding_rows, saved_findings
