@@ -137,16 +137,19 @@ class Figures:
         return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
 
 
-def load(server: str, url: str, query: str, clients: int, duration: float, timeout: float) -> Figures:
-    parsed = urllib.parse.urlsplit(url)
-    path = parsed.path + "?" + urllib.parse.urlencode({"query": query})
+def load(server: str, url: str | list[str], query: str, clients: int, duration: float, timeout: float) -> Figures:
+    """``clients`` clients for ``duration`` seconds; given several URLs (servers), client i asks URL i
+    modulo their number."""
+    urls = [url] if isinstance(url, str) else url
     start_at = time.time() + 1.0
     stop_at = start_at + duration
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(clients, mp_context=context) as pool:
-        futures = [
-            pool.submit(_client, parsed.hostname, parsed.port, path, start_at, stop_at, timeout) for _ in range(clients)
-        ]
+        futures = []
+        for number in range(clients):
+            parsed = urllib.parse.urlsplit(urls[number % len(urls)])
+            path = parsed.path + "?" + urllib.parse.urlencode({"query": query})
+            futures.append(pool.submit(_client, parsed.hostname, parsed.port, path, start_at, stop_at, timeout))
         results = [f.result() for f in futures]
         finished = time.time()
     figures = Figures(server, query_name(query), clients, max(finished, stop_at) - start_at)
@@ -250,11 +253,16 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_defport(store: Path, port: int, *, cache_mb: int, copy_triples: int | None) -> tuple[subprocess.Popen, str]:
-    """``copy_triples``: the workers' in-memory copy setting (None: as shipped)."""
+def start_defport(
+    store: Path, port: int, *, cache_mb: int, copy_triples: int | None, workers: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """``copy_triples``: the workers' in-memory copy setting; ``workers``: how many query workers
+    (None: as shipped)."""
     env = {**os.environ, "DEFPORT_KG_QUERY_CACHE_MB": str(cache_mb)}
     if copy_triples is not None:
         env["DEFPORT_KG_QUERY_MEMORY_COPY_TRIPLES"] = str(copy_triples)
+    if workers is not None:
+        env["DEFPORT_KG_QUERY_WORKERS"] = str(workers)
     process = subprocess.Popen(
         [str(BIN / "defport-kg"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,

@@ -16,36 +16,16 @@ means and each one's ratio to ``oxigraph serve``.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
-import multiprocessing
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_sparql as bench  # the load generator and server starters
-
-
-def split_load(urls: list[str], query: str, clients: int, seconds: float) -> tuple[float, int]:
-    """(req/s, errors) with the clients spread over ``urls`` in turn (client i on url i mod n)."""
-    start_at = time.time() + 1.0
-    stop_at = start_at + seconds
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(clients, mp_context=context) as pool:
-        futures = []
-        for number in range(clients):
-            parsed = urllib.parse.urlsplit(urls[number % len(urls)])
-            path = parsed.path + "?" + urllib.parse.urlencode({"query": query})
-            futures.append(pool.submit(bench._client, parsed.hostname, parsed.port, path, start_at, stop_at, 30))
-        results = [f.result() for f in futures]
-    return sum(len(latencies) for latencies, _ in results) / seconds, sum(errors for _, errors in results)
 
 
 def main() -> None:
@@ -72,8 +52,7 @@ def main() -> None:
         handle.close()
 
         def start(store: Path, workers: int) -> str:
-            os.environ["DEFPORT_KG_QUERY_WORKERS"] = str(workers)
-            process, url = bench.start_defport(store, bench.free_port(), cache_mb=0, copy_triples=None)
+            process, url = bench.start_defport(store, bench.free_port(), cache_mb=0, copy_triples=None, workers=workers)
             processes.append(process)
             bench.wait_until_answering(url, process, 120)
             return url
@@ -88,16 +67,16 @@ def main() -> None:
             f"two servers, {args.workers_per_front} worker(s) each": fronts,
             "oxigraph serve-read-only": [oxigraph],
         }
-        for urls in setups.values():  # warm: workers up, connections and caches
-            split_load(urls, bench.CHEAP, 2, 1.0)
+        for name, urls in setups.items():  # warm: workers up, connections and caches
+            bench.load(name, urls, bench.CHEAP, 2, 1.0, 30)
 
         rates: dict[str, list[float]] = {name: [] for name in setups}
         errors = 0
         for _ in range(args.rounds):
             for name, urls in setups.items():
-                rate, failed = split_load(urls, bench.CHEAP, args.clients, args.seconds)
-                rates[name].append(rate)
-                errors += failed
+                figures = bench.load(name, urls, bench.CHEAP, args.clients, args.seconds, 30)
+                rates[name].append(figures.rps)
+                errors += figures.errors
         baseline = statistics.mean(rates["oxigraph serve-read-only"])
         print(
             f"cheap query, result cache off, {triples:,} quads, {args.clients} clients, "

@@ -10,7 +10,6 @@ guard while a new use in an allowed function still does.
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from pathlib import Path
 
 API = Path(__file__).resolve().parents[2] / "src" / "defport_kg" / "api"
@@ -60,16 +59,14 @@ def whole_store_uses(source: str) -> list[tuple[str, int]]:
 
 def beyond_allowed(uses_by_file: dict[str, list[tuple[str, int]]]) -> list[str]:
     """Each function using the whole store more often than ``ALLOWED`` says, with its lines."""
-    counts: Counter[tuple[str, str]] = Counter()
     lines: dict[tuple[str, str], list[int]] = {}
     for name, uses in uses_by_file.items():
         for where, line in uses:
-            counts[(name, where)] += 1
             lines.setdefault((name, where), []).append(line)
     return [
-        f"{name}:{','.join(map(str, lines[(name, where)]))} in {where}: {n} use(s)"
-        for (name, where), n in sorted(counts.items())
-        if n > ALLOWED.get((name, where), (0, ""))[0]
+        f"{name}:{','.join(map(str, at))} in {where}: {len(at)} use(s)"
+        for (name, where), at in sorted(lines.items())
+        if len(at) > ALLOWED.get((name, where), (0, ""))[0]
     ]
 
 
