@@ -174,6 +174,86 @@ def test_dashboard_marks_the_nodes_the_risk_api_names(page: Any, live_server: Li
     no_csp_violations(page)
 
 
+def _reaching(edges: list[dict[str, Any]], targets: set[str], *, upward: bool) -> set[str]:
+    """The targets and every node with a path to them (upward) or from them (downward)."""
+    step: dict[str, set[str]] = {}
+    for e in edges:
+        a, b = (e["target"], e["source"]) if upward else (e["source"], e["target"])
+        step.setdefault(a, set()).add(b)
+    seen, todo = set(targets), list(targets)
+    while todo:
+        for nxt in step.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _shown(page: Any) -> set[str]:
+    return set(page.evaluate("window.defportGraph.nodes(':visible').map(n => n.id())"))
+
+
+def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_that_matter(
+    page: Any, live_server: LiveServer
+) -> None:
+    store = live_server.store
+    network = views.network_of(store)
+    tree = max(
+        (views.supply_tree(store, network, s["iri"], "en") for s in views.systems(store, "en")),
+        key=lambda t: (len(t["nodes"]), t["system"]),
+    )
+    assert len(tree["nodes"]) > views.WHOLE_TREE_VIEW_MAX_NODES, "the example data has no large tree to test"
+    system = tree["system"]
+    answer = httpx.get(
+        live_server.url + "/api/risk/cut-sets",
+        params={"item": system, "max_order": 2, "unit": "organisation"},
+        timeout=120,
+    ).json()
+    singles = {c["members"][0] for c in answer["cut_sets"] if c["order"] == 1}
+    paired = {m for c in answer["cut_sets"] if c["order"] == 2 for m in c["members"]}
+    assert singles, "the largest example tree has no single point of failure to open on"
+    page.goto(f"/risk?system={quote(system, safe='')}")
+    page.wait_for_selector("#graph[data-marked]")
+    # Opens on the single points of failure and every path from the system down to them.
+    assert page.input_value("#graph-view") == "spofs"
+    assert _shown(page) == _reaching(tree["edges"], singles | {system}, upward=True)
+    depth = {n["id"]: n["depth"] for n in tree["nodes"]}
+    # One column per tier, left to right; within the picture no two tiers share a column.
+    placed = page.evaluate("window.defportGraph.nodes(':visible').map(n => [n.id(), n.position('x')])")
+    columns: dict[int, set[float]] = {}
+    for iri, x in placed:
+        columns.setdefault(depth[iri], set()).add(round(x, 3))
+    assert all(len(xs) == 1 for xs in columns.values())
+    xs = [next(iter(columns[d])) for d in sorted(columns)]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    screenshot(page, "risk-large", full_page=False)
+    # The whole tree: the barycentre sweeps cross fewer edges than the order the server sent.
+    page.select_option("#graph-view", "all")
+    assert _shown(page) == set(depth)
+    total = len(depth)
+    assert page.locator("#graph-view-count").inner_text().startswith(f"{total} of {total}")
+    swept, unswept = page.evaluate(
+        """() => {
+            const g = window.defportGraph;
+            const nodes = g.nodes().map(n => ({id: n.id(), depth: n.data('depth')}));
+            const edges = g.edges().map(e => ({source: e.source().id(), target: e.target().id()}));
+            const L = window.DPLayers;
+            return [L.crossings(L.layeredPositions(nodes, edges), edges),
+                    L.crossings(L.layeredPositions(nodes, edges, {sweeps: 0}), edges)];
+        }"""
+    )
+    assert swept < unswept
+    page.select_option("#graph-view", "cut_sets")
+    assert _shown(page) == _reaching(tree["edges"], singles | paired | {system}, upward=True)
+    # A tapped node keeps its paths up to the system and its supply below; the rest fades.
+    target = sorted(singles)[0]
+    page.evaluate("iri => window.defportGraph.getElementById(iri).emit('tap')", target)
+    kept = _reaching(tree["edges"], {target}, upward=True) | _reaching(tree["edges"], {target}, upward=False)
+    faded = set(page.evaluate("window.defportGraph.nodes('.faded').map(n => n.id())"))
+    assert faded == set(depth) - kept
+    no_csp_violations(page)
+
+
 def test_scale_page_shows_output_per_system(page: Any, live_server: LiveServer) -> None:
     page.goto("/scale")
     if page.locator("#output-table").count() == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from defport_kg.store import EmbeddedStore
 from defport_kg.web import views
 from tests.conftest import turtle_quads
@@ -63,6 +65,16 @@ def test_supply_tree_stops_at_its_node_limit() -> None:
     store = _store()
     tree = views.supply_tree(store, views.network_of(store), ITEM + "s", "en", limit=3)
     assert len(tree["nodes"]) == 3 and tree["truncated"] is True
+
+
+def test_large_supply_tree_opens_on_the_paths_to_single_points_of_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store()
+    network = views.network_of(store)
+    assert views.supply_tree(store, network, ITEM + "s", "en")["default_view"] == "all"
+    monkeypatch.setattr(views, "WHOLE_TREE_VIEW_MAX_NODES", 7)  # the tree has 8 nodes
+    assert views.supply_tree(store, network, ITEM + "s", "en")["default_view"] == "spofs"
+    monkeypatch.setattr(views, "WHOLE_TREE_VIEW_MAX_NODES", 8)
+    assert views.supply_tree(store, network, ITEM + "s", "en")["default_view"] == "all"
 
 
 def test_labels_prefer_the_language_then_english_then_the_compact_iri() -> None:

@@ -272,6 +272,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{spofs} single points of failure and {pairs} failure pairs marked.",
         "nl": "{spofs} enkelvoudige faalpunten en {pairs} faalparen gemarkeerd.",
     },
+    "graph_view": {"en": "Show", "nl": "Toon"},
+    "graph_view_all": {"en": "the whole tree", "nl": "de hele boom"},
+    "graph_view_spofs": {"en": "paths to single points of failure", "nl": "paden naar enkelvoudige faalpunten"},
+    "graph_view_cut_sets": {
+        "en": "paths to single points of failure and failure pairs",
+        "nl": "paden naar enkelvoudige faalpunten en faalparen",
+    },
+    "graph_view_marks": {"en": "paths to every marked node", "nl": "paden naar elke gemarkeerde knoop"},
+    "graph_view_count": {
+        "en": "{shown} of {total} nodes; tap a node to follow its paths.",
+        "nl": "{shown} van {total} knopen; tik op een knoop om zijn paden te volgen.",
+    },
     "graph_no_library": {
         "en": "The network picture could not be drawn; the tables still hold everything.",
         "nl": "De netwerkplaat kon niet worden getekend; de tabellen bevatten alles.",

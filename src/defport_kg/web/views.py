@@ -24,6 +24,10 @@ DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS + "comment", DCTERMS + "desc
 CRM_CLASSES = frozenset({DP + "CriticalRawMaterial", DP + "StrategicRawMaterial"})
 # The most nodes the dashboard draws: beyond this a network picture stops being readable.
 TREE_NODE_LIMIT = 400
+# Above this many nodes the picture opens on the paths to the single points of failure (the page
+# widens the view when there are none): a whole tree of that size is a wall of labels, and those
+# paths are what an analyst asks first.
+WHOLE_TREE_VIEW_MAX_NODES = 60
 _CHUNK = 400
 
 
@@ -448,6 +452,7 @@ def supply_tree(
         "regimes": {x: names[x] for x in sorted(export_regimes)},
         "truncated": truncated,
         "limit": limit,
+        "default_view": "all" if len(nodes) <= WHOLE_TREE_VIEW_MAX_NODES else "spofs",
     }
 
 

@@ -6,6 +6,8 @@
   const DP = window.DP;
   let graph = null;
   let tree = null;
+  let marksArrived = false;
+  let viewChosen = false;
 
   const COLORS = {
     accent: "#1f4e8c",
@@ -25,6 +27,50 @@
     });
   }
 
+  /* Which marks a view keeps, with every path from the system down to them ("" keeps all). */
+  const VIEWS = {
+    all: "",
+    spofs: ".spof",
+    cut_sets: ".spof, .pair",
+    marks: ".spof, .pair, .foreign_only, .export_control, .critical_raw_material, .data_gap",
+  };
+
+  /* Show the chosen view's nodes in columns by tier and fit them in the frame. A view of the marks
+     is drawn anew from the nodes it keeps, so its columns close up instead of leaving holes. */
+  function applyView() {
+    if (!graph) return;
+    const choice = document.getElementById("graph-view");
+    const selector = VIEWS[choice ? choice.value : "all"] || "";
+    graph.elements().removeClass("hidden faded");
+    let shown = graph.nodes();
+    if (selector) {
+      const marked = graph.nodes(selector);
+      shown = marked.union(marked.predecessors().nodes()).union(graph.getElementById(tree.system));
+      graph.nodes().not(shown).addClass("hidden");
+    }
+    const visibleEdges = shown.edgesWith(shown);
+    const positions = window.DPLayers.layeredPositions(
+      shown.map((n) => ({ id: n.id(), depth: n.data("depth") })),
+      visibleEdges.map((e) => ({ source: e.source().id(), target: e.target().id() }))
+    );
+    shown.layout({ name: "preset", positions: (node) => positions[node.id()], fit: true, padding: 24, animate: false }).run();
+    const host = document.getElementById("graph");
+    host.dataset.view = choice ? choice.value : "all";
+    host.dataset.shown = String(shown.length);
+    const count = document.getElementById("graph-view-count");
+    if (count) {
+      const waiting = selector && !marksArrived;
+      count.textContent = waiting ? DP.t("loading") : DP.t("graph_view_count", { shown: shown.length, total: graph.nodes().length });
+    }
+  }
+
+  /* A tapped node keeps its paths up to the system and the supply below it; the rest fades. */
+  function focusOn(node) {
+    const kept = node.union(node.predecessors()).union(node.successors());
+    graph.elements().removeClass("faded");
+    graph.elements().not(kept).addClass("faded");
+  }
+
   function draw() {
     const host = document.getElementById("graph");
     if (!host || !tree) return;
@@ -36,7 +82,7 @@
     for (const n of tree.nodes) {
       elements.push({
         group: "nodes",
-        data: { id: n.id, label: n.label, kind: n.kind },
+        data: { id: n.id, label: n.label, kind: n.kind, depth: n.depth },
         classes: [n.kind].concat(n.flags).join(" "),
       });
     }
@@ -56,10 +102,11 @@
             "font-size": 10,
             "font-family": "system-ui, sans-serif",
             "text-wrap": "wrap",
-            "text-max-width": 110,
+            "text-max-width": 170,
             "min-zoomed-font-size": 5,
-            "text-valign": "bottom",
-            "text-margin-y": 3,
+            "text-valign": "center",
+            "text-halign": "right",
+            "text-margin-x": 4,
             color: "#1b2430",
             width: 22,
             height: 22,
@@ -91,22 +138,21 @@
         { selector: "edge.supplier", style: { "line-style": "dashed" } },
         { selector: "edge.input", style: { "line-style": "dotted", "line-color": COLORS.foreign, "target-arrow-color": COLORS.foreign } },
         { selector: "node:selected", style: { "overlay-opacity": 0.2, "overlay-color": COLORS.accent } },
+        { selector: ".faded", style: { opacity: 0.15 } },
+        { selector: ".hidden", style: { display: "none" } },
       ],
-      layout: {
-        name: "breadthfirst",
-        directed: true,
-        circle: true,
-        roots: [tree.system],
-        spacingFactor: 0.9,
-        animate: false,
-        nodeDimensionsIncludeLabels: true,
-      },
+      layout: { name: "null" },
     });
+    applyView();
     graph.on("tap", "node", function (event) {
       const id = event.target.id();
       const row = document.querySelector('#tree-table tr[data-iri="' + CSS.escape(id) + '"]');
       document.getElementById("graph-status").textContent = event.target.data("label") + " — " + DP.compact(id);
       if (row) row.classList.add("selected");
+      focusOn(event.target);
+    });
+    graph.on("tap", function (event) {
+      if (event.target === graph) graph.elements().removeClass("faded");
     });
     graph.on("dbltap", "node", function (event) {
       window.location.href = "/thing?iri=" + encodeURIComponent(event.target.id());
@@ -130,6 +176,12 @@
       const text = DP.problemText(answer);
       DP.fillTable(spofTable, [[text]]);
       DP.fillTable(pairsTable, [[text]]);
+      // Without the marks a view of their paths would be empty: show the whole tree instead.
+      const choice = document.getElementById("graph-view");
+      if (choice && choice.value !== "all") {
+        choice.value = "all";
+        applyView();
+      }
       return;
     }
     const sets = answer.body.cut_sets || [];
@@ -163,6 +215,18 @@
     if (answer.body.complete === false) document.getElementById("pairs-incomplete").hidden = false;
     const status = document.getElementById("graph-status");
     status.textContent = DP.t("graph_ready", { spofs: singles.length, pairs: pairs.length });
+    marksArrived = true;
+    const choice = document.getElementById("graph-view");
+    if (choice && choice.value !== "all") {
+      applyView();
+      // The view the page opened on keeps only the system (nothing of that kind is marked):
+      // widen it step by step rather than show an empty picture nobody asked for.
+      const wider = Object.keys(VIEWS).slice(1).concat("all");
+      while (!viewChosen && choice.value !== "all" && graph && graph.nodes(":visible").length <= 1) {
+        choice.value = wider[wider.indexOf(choice.value) + 1];
+        applyView();
+      }
+    }
     document.getElementById("graph").dataset.marked = "true";
   }
 
@@ -314,6 +378,13 @@
     } catch (e) {
       const status = document.getElementById("graph-status");
       if (status) status.textContent = DP.t("graph_no_library") + " (" + e.message + ")";
+    }
+    const choice = document.getElementById("graph-view");
+    if (choice) {
+      choice.addEventListener("change", function () {
+        viewChosen = true;
+        applyView();
+      });
     }
     markCutSets();
     sovereignty();
