@@ -53,14 +53,36 @@
       shown.map((n) => ({ id: n.id(), depth: n.data("depth") })),
       visibleEdges.map((e) => ({ source: e.source().id(), target: e.target().id() }))
     );
-    shown.layout({ name: "preset", positions: (node) => positions[node.id()], fit: true, padding: 24, animate: false }).run();
+    shown.layout({ name: "preset", positions: (node) => positions[node.id()], fit: false, animate: false }).run();
     const host = document.getElementById("graph");
+    fitFrame(host, shown);
     host.dataset.view = choice ? choice.value : "all";
     host.dataset.shown = String(shown.length);
     const count = document.getElementById("graph-view-count");
     if (count) {
       const waiting = selector && !marksArrived;
       count.textContent = waiting ? DP.t("loading") : DP.t("graph_view_count", { shown: shown.length, total: graph.nodes().length });
+    }
+  }
+
+  /* A few tiers of a few nodes make a wide, flat picture: shrink the frame to it (between
+     FRAME_MIN and FRAME_MAX pixels) instead of leaving most of a tall frame empty, then fit. */
+  const FRAME_MIN = 260;
+  const FRAME_MAX = 700;
+  const FRAME_PADDING = 24;
+  const FIT_MAX_ZOOM = 1.5;
+
+  function fitFrame(host, shown) {
+    const box = shown.boundingBox();
+    const width = host.clientWidth - 2 * FRAME_PADDING;
+    const zoom = Math.min(width / Math.max(box.w, 1), FIT_MAX_ZOOM);
+    const wanted = Math.ceil(box.h * zoom + 2 * FRAME_PADDING);
+    host.style.height = Math.max(FRAME_MIN, Math.min(FRAME_MAX, wanted)) + "px";
+    graph.resize();
+    graph.fit(shown, FRAME_PADDING);
+    if (graph.zoom() > FIT_MAX_ZOOM) {
+      graph.zoom(FIT_MAX_ZOOM);
+      graph.center(shown);
     }
   }
 
