@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import networkx as nx
 import pytest
 
 from defport_kg.web import views
@@ -189,6 +190,17 @@ def _reaching(edges: list[dict[str, Any]], targets: set[str], *, upward: bool) -
     return seen
 
 
+def _longest_chain(nodes: set[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Each node's longest chain of edges from a node nothing points to (the graph must be acyclic)."""
+    graph = nx.DiGraph(edges)
+    graph.add_nodes_from(nodes)
+    layer = dict.fromkeys(nodes, 0)
+    for node in nx.topological_sort(graph):
+        for target in graph.successors(node):
+            layer[target] = max(layer[target], layer[node] + 1)
+    return layer
+
+
 def _shown(page: Any) -> set[str]:
     return set(page.evaluate("window.defportGraph.nodes(':visible').map(n => n.id())"))
 
@@ -218,18 +230,24 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     assert page.input_value("#graph-view") == "spofs"
     assert _shown(page) == _reaching(tree["edges"], singles | {system}, upward=True)
     depth = {n["id"]: n["depth"] for n in tree["nodes"]}
-    # One column per tier, left to right; within the picture no two tiers share a column.
-    placed = page.evaluate("window.defportGraph.nodes(':visible').map(n => [n.id(), n.position('x')])")
-    columns: dict[int, set[float]] = {}
-    for iri, x in placed:
-        columns.setdefault(depth[iri], set()).add(round(x, 3))
-    assert all(len(xs) == 1 for xs in columns.values())
-    xs = [next(iter(columns[d])) for d in sorted(columns)]
-    assert xs == sorted(xs) and len(set(xs)) == len(xs)
-    screenshot(page, "risk-large", full_page=False)
+    # Columns by the longest chain from the system: every edge points right, and two nodes share a
+    # column exactly when their longest chains are equally long.
+    shown = _shown(page)
+    edges = [(e["source"], e["target"]) for e in tree["edges"] if e["source"] in shown and e["target"] in shown]
+    x = dict(page.evaluate("window.defportGraph.nodes(':visible').map(n => [n.id(), n.position('x')])"))
+    assert all(x[a] < x[b] for a, b in edges)
+    layer = _longest_chain(shown, edges)
+    assert len({round(x[n], 3) for n in shown}) == len(set(layer.values()))
+    assert all((layer[a] == layer[b]) == (round(x[a], 3) == round(x[b], 3)) for a in shown for b in shown)
     # The whole tree: the barycentre sweeps cross fewer edges than the order the server sent.
     page.select_option("#graph-view", "all")
     assert _shown(page) == set(depth)
+    # The whole tree has loops (inputs can loop); only an edge that closes one may point left.
+    x = dict(page.evaluate("window.defportGraph.nodes().map(n => [n.id(), n.position('x')])"))
+    whole = nx.DiGraph([(e["source"], e["target"]) for e in tree["edges"]])
+    leftward = [(e["source"], e["target"]) for e in tree["edges"] if x[e["source"]] >= x[e["target"]]]
+    assert all(nx.has_path(whole, b, a) for a, b in leftward)
+    assert len(leftward) < len(tree["edges"]) / 20
     total = len(depth)
     assert page.locator("#graph-view-count").inner_text().startswith(f"{total} of {total}")
     swept, unswept = page.evaluate(
@@ -251,6 +269,18 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     kept = _reaching(tree["edges"], {target}, upward=True) | _reaching(tree["edges"], {target}, upward=False)
     faded = set(page.evaluate("window.defportGraph.nodes('.faded').map(n => n.id())"))
     assert faded == set(depth) - kept
+    # The view as a PNG for a report: a real image, named after the system and the view.
+    with page.expect_download() as download:
+        page.click("#graph-png")
+    saved = download.value
+    assert saved.suggested_filename.startswith("supply-tree-example-") and saved.suggested_filename.endswith(
+        "-cut_sets.png"
+    )
+    with open(saved.path(), "rb") as picture:
+        head = picture.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    assert width > 800 and height > 200
     no_csp_violations(page)
 
 

@@ -1,5 +1,5 @@
-/* Positions for a supply tree drawn in columns: the system on the left, each tier one column to
-   the right. A supply tree is a layered picture by nature (what the system needs, who makes it,
+/* Positions for a supply tree drawn in columns: the system on the left, what it needs, who makes
+   that and what they need in turn one column further right each. A supply tree is a layered picture by nature (what the system needs, who makes it,
    what they need in turn); a force or circle layout of 150 nodes hides that and crosses every
    edge. Within a column the order comes from the barycentre heuristic (Sugiyama et al. 1981):
    each node moves towards the mean place of its neighbours in the column before, then after,
@@ -7,14 +7,64 @@
 (function () {
   "use strict";
 
+  /* The column of each node: the longest chain of edges from the system (or any node nothing
+     points to), so edges point right. The tier (shortest chain, `depth`) would put a supplier in the
+     same column as an item it makes when it was first met higher up, and draw the edge through the
+     nodes between them. Inputs can loop (a bearing maker needs steel whose maker needs bearings):
+     a depth-first walk from the roots finds the edges that close a loop, and the chains ignore
+     them, so only those edges point left. */
+  function longestPathLayers(nodes, edges) {
+    const next = new Map(nodes.map((n) => [n.id, []]));
+    const pointedTo = new Set();
+    for (const e of edges) {
+      if (!next.has(e.source) || !next.has(e.target) || e.source === e.target) continue;
+      next.get(e.source).push(e.target);
+      pointedTo.add(e.target);
+    }
+    const roots = nodes.filter((n) => !pointedTo.has(n.id)).map((n) => n.id);
+    const state = new Map(); // 1: on the walk's path, 2: done
+    const finished = []; // reverse topological order of the edges kept
+    const kept = new Map(nodes.map((n) => [n.id, []]));
+    for (const start of roots.concat(nodes.map((n) => n.id))) {
+      if (state.has(start)) continue;
+      const stack = [[start, 0]];
+      state.set(start, 1);
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        const [id, i] = top;
+        const targets = next.get(id);
+        if (i === targets.length) {
+          stack.pop();
+          state.set(id, 2);
+          finished.push(id);
+          continue;
+        }
+        top[1] = i + 1;
+        const target = targets[i];
+        if (state.get(target) === 1) continue; // closes a loop: not a chain
+        kept.get(id).push(target);
+        if (!state.has(target)) {
+          state.set(target, 1);
+          stack.push([target, 0]);
+        }
+      }
+    }
+    const layer = new Map(nodes.map((n) => [n.id, 0]));
+    for (let k = finished.length - 1; k >= 0; k--) {
+      const id = finished[k];
+      for (const target of kept.get(id)) layer.set(target, Math.max(layer.get(target), layer.get(id) + 1));
+    }
+    return layer;
+  }
+
   /* Nodes: [{id, depth}] in the order to start from; edges: [{source, target}] (either direction
      across columns; edges within one column do not move anything). Returns {id: {x, y}}. */
   function layeredPositions(nodes, edges, options) {
-    const opts = Object.assign({ columnGap: 230, rowGap: 36, sweeps: 4 }, options || {});
-    const depth = new Map(nodes.map((n) => [n.id, n.depth || 0]));
+    const opts = Object.assign({ columnGap: 150, rowGap: 58, sweeps: 4 }, options || {});
+    const layerOf = longestPathLayers(nodes, edges);
     const columns = new Map();
     for (const n of nodes) {
-      const d = depth.get(n.id);
+      const d = layerOf.get(n.id);
       if (!columns.has(d)) columns.set(d, []);
       columns.get(d).push(n.id);
     }
@@ -22,9 +72,9 @@
     const before = new Map(nodes.map((n) => [n.id, []]));
     const after = new Map(nodes.map((n) => [n.id, []]));
     for (const e of edges) {
-      if (!depth.has(e.source) || !depth.has(e.target)) continue;
-      const [low, high] = depth.get(e.source) <= depth.get(e.target) ? [e.source, e.target] : [e.target, e.source];
-      if (depth.get(low) === depth.get(high)) continue;
+      if (!layerOf.has(e.source) || !layerOf.has(e.target)) continue;
+      const [low, high] = layerOf.get(e.source) <= layerOf.get(e.target) ? [e.source, e.target] : [e.target, e.source];
+      if (layerOf.get(low) === layerOf.get(high)) continue;
       after.get(low).push(high);
       before.get(high).push(low);
     }
@@ -77,5 +127,5 @@
     return count;
   }
 
-  window.DPLayers = { layeredPositions: layeredPositions, crossings: crossings };
+  window.DPLayers = { layeredPositions: layeredPositions, longestPathLayers: longestPathLayers, crossings: crossings };
 })();

@@ -86,6 +86,21 @@
     }
   }
 
+  /* The view as shown (marks, fading, hidden nodes) at twice the model's size, where the labels
+     are readable: a picture for a report, named after the system and the view. */
+  function savePicture() {
+    if (!graph) return;
+    const blob = graph.png({ output: "blob", full: true, scale: 2, bg: "#ffffff", maxWidth: 6000, maxHeight: 6000 });
+    const choice = document.getElementById("graph-view");
+    const slug = (tree.label || "system").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const link = DP.el("a", { href: URL.createObjectURL(blob) });
+    link.download = "supply-tree-" + slug + "-" + (choice ? choice.value : "all") + ".png";
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  }
+
   /* A tapped node keeps its paths up to the system and the supply below it; the rest fades. */
   function focusOn(node) {
     const kept = node.union(node.predecessors()).union(node.successors());
@@ -124,11 +139,11 @@
             "font-size": 10,
             "font-family": "system-ui, sans-serif",
             "text-wrap": "wrap",
-            "text-max-width": 170,
+            "text-max-width": 128,
             "min-zoomed-font-size": 5,
-            "text-valign": "center",
-            "text-halign": "right",
-            "text-margin-x": 4,
+            "text-valign": "bottom",
+            "text-halign": "center",
+            "text-margin-y": 3,
             color: "#1b2430",
             width: 22,
             height: 22,
@@ -402,6 +417,8 @@
       if (status) status.textContent = DP.t("graph_no_library") + " (" + e.message + ")";
     }
     const choice = document.getElementById("graph-view");
+    const save = document.getElementById("graph-png");
+    if (save) save.addEventListener("click", savePicture);
     if (choice) {
       choice.addEventListener("change", function () {
         viewChosen = true;
