@@ -284,6 +284,33 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     no_csp_violations(page)
 
 
+def test_an_organisations_page_links_to_its_paths_on_the_dashboard(page: Any, live_server: LiveServer) -> None:
+    spofs = httpx.get(live_server.url + "/api/risk/spof", params={"unit": "organisation"}, timeout=120).json()["spofs"]
+    unit, system = sorted((s["unit"], sorted(s["systems"])[0]) for s in spofs if s["systems"])[0]
+    page.goto(f"/thing?iri={quote(unit, safe='')}")
+    page.locator(f"#findings a.path-link[href*='{quote(system, safe='')}']").click()
+    page.wait_for_url("**/risk?system=*&focus=*")
+    page.wait_for_selector("#graph[data-focus]")
+    assert page.evaluate("window.defportGraph.nodes(':selected').map(n => n.id())") == [unit]
+    tree = views.supply_tree(live_server.store, views.network_of(live_server.store), system, "en")
+    kept = _reaching(tree["edges"], {unit}, upward=True) | _reaching(tree["edges"], {unit}, upward=False)
+    assert {n["id"] for n in tree["nodes"]} - kept == set(
+        page.evaluate("window.defportGraph.nodes('.faded').map(n => n.id())")
+    )
+    assert unit in _shown(page)
+    assert (
+        page.locator("#graph-status")
+        .inner_text()
+        .startswith(next(n["label"] for n in tree["nodes"] if n["id"] == unit))
+    )
+    # A focus that is not in the tree says so instead of fading everything.
+    page.goto(f"/risk?system={quote(system, safe='')}&focus={quote(MINDEF, safe='')}")
+    page.wait_for_selector("#graph[data-marked]")
+    assert "not in this picture" in page.locator("#graph-status").inner_text()
+    assert page.evaluate("window.defportGraph.nodes('.faded').length") == 0
+    no_csp_violations(page)
+
+
 def test_scale_page_shows_output_per_system(page: Any, live_server: LiveServer) -> None:
     page.goto("/scale")
     if page.locator("#output-table").count() == 0:

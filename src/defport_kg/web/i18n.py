@@ -218,6 +218,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Data gap: neither suppliers nor components",
         "nl": "Gat in de gegevens: geen leveranciers of onderdelen",
     },
+    "focus_not_in_tree": {
+        "en": "{iri} is not in this picture of the supply tree.",
+        "nl": "{iri} staat niet in deze plaat van de toeleveringsboom.",
+    },
+    "paths_on_dashboard": {"en": "the paths, on the risk dashboard", "nl": "de paden, op het risicodashboard"},
     "finding_stops_systems": {
         "en": "Single point of failure of these systems",
         "nl": "Enkelvoudig faalpunt van deze systemen",

@@ -65,6 +65,29 @@
     }
   }
 
+  /* `?focus=IRI` (the link on an organisation's page that stops this system): show that node's
+     paths as a tap would, widening the view when the node is not in it. */
+  function focusFromAddress() {
+    const iri = new URLSearchParams(window.location.search).get("focus");
+    if (!graph || !iri) return;
+    const node = graph.getElementById(iri);
+    const status = document.getElementById("graph-status");
+    if (node.empty()) {
+      status.textContent = DP.t("focus_not_in_tree", { iri: DP.compact(iri) });
+      return;
+    }
+    const choice = document.getElementById("graph-view");
+    if (!node.visible() && choice) {
+      choice.value = "all";
+      applyView();
+    }
+    graph.nodes().unselect();
+    node.select();
+    focusOn(node);
+    status.textContent = node.data("label") + " — " + DP.compact(iri);
+    document.getElementById("graph").dataset.focus = iri;
+  }
+
   /* A few tiers of a few nodes make a wide, flat picture: shrink the frame to it (between
      FRAME_MIN and FRAME_MAX pixels) instead of leaving most of a tall frame empty, then fit. */
   const FRAME_MIN = 260;
@@ -219,6 +242,7 @@
         choice.value = "all";
         applyView();
       }
+      focusFromAddress();
       return;
     }
     const sets = answer.body.cut_sets || [];
@@ -264,6 +288,7 @@
         applyView();
       }
     }
+    focusFromAddress();
     document.getElementById("graph").dataset.marked = "true";
   }
 
