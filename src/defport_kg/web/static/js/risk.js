@@ -1,23 +1,11 @@
-/* Risk dashboard: a system's supply tree as a Cytoscape.js picture, marked with what the risk API
-   answers (single points of failure, failure pairs) and what the server computed (foreign-only,
-   export control, critical raw materials); the ranked tables; what a unit's failure takes down. */
+/* Risk dashboard: the ranked tables of what the risk API answers (single points of failure,
+   failure pairs, sovereignty, the ranking across systems), what a unit's failure takes down, and
+   the marks they put on the supply-tree picture (tree-picture.js). */
 (function () {
   "use strict";
   const DP = window.DP;
-  let graph = null;
+  let picture = null;
   let tree = null;
-  let marksArrived = false;
-  let viewChosen = false;
-
-  const COLORS = {
-    accent: "#1f4e8c",
-    spof: "#c62828",
-    pair: "#ef6c00",
-    foreign: "#6a1b9a",
-    export: "#00838f",
-    crm: "#8d6e00",
-    down: "#5f6368",
-  };
 
   function markRow(iri, flag) {
     document.querySelectorAll('#tree-table tr[data-iri="' + CSS.escape(iri) + '"] td.marks').forEach((cell) => {
@@ -25,199 +13,6 @@
         cell.append(DP.el("span", { class: "mark mark-" + flag, text: DP.t("flag_" + flag) }), " ");
       }
     });
-  }
-
-  /* Which marks a view keeps, with every path from the system down to them ("" keeps all). */
-  const VIEWS = {
-    all: "",
-    spofs: ".spof",
-    cut_sets: ".spof, .pair",
-    marks: ".spof, .pair, .foreign_only, .export_control, .critical_raw_material, .data_gap",
-  };
-
-  /* Show the chosen view's nodes in columns by tier and fit them in the frame. A view of the marks
-     is drawn anew from the nodes it keeps, so its columns close up instead of leaving holes. */
-  function applyView() {
-    if (!graph) return;
-    const choice = document.getElementById("graph-view");
-    const selector = VIEWS[choice ? choice.value : "all"] || "";
-    graph.elements().removeClass("hidden faded");
-    let shown = graph.nodes();
-    if (selector) {
-      const marked = graph.nodes(selector);
-      shown = marked.union(marked.predecessors().nodes()).union(graph.getElementById(tree.system));
-      graph.nodes().not(shown).addClass("hidden");
-    }
-    const visibleEdges = shown.edgesWith(shown);
-    const positions = window.DPLayers.layeredPositions(
-      shown.map((n) => ({ id: n.id(), depth: n.data("depth") })),
-      visibleEdges.map((e) => ({ source: e.source().id(), target: e.target().id() }))
-    );
-    shown.layout({ name: "preset", positions: (node) => positions[node.id()], fit: false, animate: false }).run();
-    const host = document.getElementById("graph");
-    fitFrame(host, shown);
-    host.dataset.view = choice ? choice.value : "all";
-    host.dataset.shown = String(shown.length);
-    const count = document.getElementById("graph-view-count");
-    if (count) {
-      const waiting = selector && !marksArrived;
-      count.textContent = waiting ? DP.t("loading") : DP.t("graph_view_count", { shown: shown.length, total: graph.nodes().length });
-    }
-  }
-
-  /* `?focus=IRI` (the link on an organisation's page that stops this system): show that node's
-     paths as a tap would, widening the view when the node is not in it. */
-  function focusFromAddress() {
-    const iri = new URLSearchParams(window.location.search).get("focus");
-    if (!graph || !iri) return;
-    const node = graph.getElementById(iri);
-    const status = document.getElementById("graph-status");
-    if (node.empty()) {
-      status.textContent = DP.t("focus_not_in_tree", { iri: DP.compact(iri) });
-      return;
-    }
-    const choice = document.getElementById("graph-view");
-    if (!node.visible() && choice) {
-      choice.value = "all";
-      applyView();
-    }
-    graph.nodes().unselect();
-    node.select();
-    focusOn(node);
-    status.textContent = node.data("label") + " — " + DP.compact(iri);
-    document.getElementById("graph").dataset.focus = iri;
-  }
-
-  /* A few tiers of a few nodes make a wide, flat picture: shrink the frame to it (between
-     FRAME_MIN and FRAME_MAX pixels) instead of leaving most of a tall frame empty, then fit. */
-  const FRAME_MIN = 260;
-  const FRAME_MAX = 700;
-  const FRAME_PADDING = 24;
-  const FIT_MAX_ZOOM = 1.5;
-
-  function fitFrame(host, shown) {
-    const box = shown.boundingBox();
-    const width = host.clientWidth - 2 * FRAME_PADDING;
-    const zoom = Math.min(width / Math.max(box.w, 1), FIT_MAX_ZOOM);
-    const wanted = Math.ceil(box.h * zoom + 2 * FRAME_PADDING);
-    host.style.height = Math.max(FRAME_MIN, Math.min(FRAME_MAX, wanted)) + "px";
-    graph.resize();
-    graph.fit(shown, FRAME_PADDING);
-    if (graph.zoom() > FIT_MAX_ZOOM) {
-      graph.zoom(FIT_MAX_ZOOM);
-      graph.center(shown);
-    }
-  }
-
-  /* The view as shown (marks, fading, hidden nodes) at twice the model's size, where the labels
-     are readable: a picture for a report, named after the system and the view. */
-  function savePicture() {
-    if (!graph) return;
-    const blob = graph.png({ output: "blob", full: true, scale: 2, bg: "#ffffff", maxWidth: 6000, maxHeight: 6000 });
-    const choice = document.getElementById("graph-view");
-    const slug = (tree.label || "system").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-    const link = DP.el("a", { href: URL.createObjectURL(blob) });
-    link.download = "supply-tree-" + slug + "-" + (choice ? choice.value : "all") + ".png";
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  }
-
-  /* A tapped node keeps its paths up to the system and the supply below it; the rest fades. */
-  function focusOn(node) {
-    const kept = node.union(node.predecessors()).union(node.successors());
-    graph.elements().removeClass("faded");
-    graph.elements().not(kept).addClass("faded");
-  }
-
-  function draw() {
-    const host = document.getElementById("graph");
-    if (!host || !tree) return;
-    if (!window.cytoscape) {
-      document.getElementById("graph-status").textContent = DP.t("graph_no_library");
-      return;
-    }
-    const elements = [];
-    for (const n of tree.nodes) {
-      elements.push({
-        group: "nodes",
-        data: { id: n.id, label: n.label, kind: n.kind, depth: n.depth },
-        classes: [n.kind].concat(n.flags).join(" "),
-      });
-    }
-    tree.edges.forEach((e, i) => {
-      elements.push({ group: "edges", data: { id: "e" + i, source: e.source, target: e.target, kind: e.kind }, classes: e.kind });
-    });
-    graph = window.cytoscape({
-      container: host,
-      elements: elements,
-      minZoom: 0.1,
-      maxZoom: 3,
-      style: [
-        {
-          selector: "node",
-          style: {
-            label: "data(label)",
-            "font-size": 10,
-            "font-family": "system-ui, sans-serif",
-            "text-wrap": "wrap",
-            "text-max-width": 128,
-            "min-zoomed-font-size": 5,
-            "text-valign": "bottom",
-            "text-halign": "center",
-            "text-margin-y": 3,
-            color: "#1b2430",
-            width: 22,
-            height: 22,
-            "border-width": 2,
-            "border-color": "#7b8ba3",
-            "background-color": "#dfe7f2",
-          },
-        },
-        { selector: "node.item", style: { shape: "round-rectangle" } },
-        { selector: "node.organisation", style: { shape: "ellipse", "background-color": "#ffffff" } },
-        { selector: "node.system", style: { "background-color": COLORS.accent, width: 34, height: 34, "font-weight": "bold" } },
-        { selector: "node.critical_raw_material", style: { "background-color": COLORS.crm } },
-        { selector: "node.export_control", style: { "background-color": COLORS.export } },
-        { selector: "node.foreign_only", style: { "border-color": COLORS.foreign, "border-style": "dashed", "border-width": 4 } },
-        { selector: "node.pair", style: { "background-color": COLORS.pair, "border-color": COLORS.pair } },
-        { selector: "node.spof", style: { "background-color": COLORS.spof, "border-color": COLORS.spof, width: 30, height: 30 } },
-        { selector: "node.down", style: { "background-color": COLORS.down, "border-color": "#000", opacity: 0.85 } },
-        {
-          selector: "edge",
-          style: {
-            width: 1.3,
-            "line-color": "#9aa5b4",
-            "target-arrow-color": "#9aa5b4",
-            "target-arrow-shape": "triangle",
-            "arrow-scale": 0.8,
-            "curve-style": "bezier",
-          },
-        },
-        { selector: "edge.supplier", style: { "line-style": "dashed" } },
-        { selector: "edge.input", style: { "line-style": "dotted", "line-color": COLORS.foreign, "target-arrow-color": COLORS.foreign } },
-        { selector: "node:selected", style: { "overlay-opacity": 0.2, "overlay-color": COLORS.accent } },
-        { selector: ".faded", style: { opacity: 0.15 } },
-        { selector: ".hidden", style: { display: "none" } },
-      ],
-      layout: { name: "null" },
-    });
-    applyView();
-    graph.on("tap", "node", function (event) {
-      const id = event.target.id();
-      const row = document.querySelector('#tree-table tr[data-iri="' + CSS.escape(id) + '"]');
-      document.getElementById("graph-status").textContent = event.target.data("label") + " — " + DP.compact(id);
-      if (row) row.classList.add("selected");
-      focusOn(event.target);
-    });
-    graph.on("tap", function (event) {
-      if (event.target === graph) graph.elements().removeClass("faded");
-    });
-    graph.on("dbltap", "node", function (event) {
-      window.location.href = "/thing?iri=" + encodeURIComponent(event.target.id());
-    });
-    window.defportGraph = graph;
   }
 
   function nodeLabel(iri) {
@@ -236,13 +31,7 @@
       const text = DP.problemText(answer);
       DP.fillTable(spofTable, [[text]]);
       DP.fillTable(pairsTable, [[text]]);
-      // Without the marks a view of their paths would be empty: show the whole tree instead.
-      const choice = document.getElementById("graph-view");
-      if (choice && choice.value !== "all") {
-        choice.value = "all";
-        applyView();
-      }
-      focusFromAddress();
+      if (picture) picture.marksFailed();
       return;
     }
     const sets = answer.body.cut_sets || [];
@@ -255,15 +44,11 @@
       const node = tree.nodes.find((n) => n.id === iri);
       return node && node.country ? DP.thingLink(node.country, node.country_label) : "";
     };
-    for (const iri of singles) {
-      markRow(iri, "spof");
-      if (graph) graph.getElementById(iri).addClass("spof");
-    }
-    for (const pair of pairs) {
-      for (const iri of pair) {
-        markRow(iri, "pair");
-        if (graph) graph.getElementById(iri).addClass("pair");
-      }
+    singles.forEach((iri) => markRow(iri, "spof"));
+    pairs.flat().forEach((iri) => markRow(iri, "pair"));
+    if (picture) {
+      picture.mark(singles, "spof");
+      picture.mark(pairs.flat(), "pair");
     }
     DP.fillTable(
       spofTable,
@@ -276,19 +61,7 @@
     if (answer.body.complete === false) document.getElementById("pairs-incomplete").hidden = false;
     const status = document.getElementById("graph-status");
     status.textContent = DP.t("graph_ready", { spofs: singles.length, pairs: pairs.length });
-    marksArrived = true;
-    const choice = document.getElementById("graph-view");
-    if (choice && choice.value !== "all") {
-      applyView();
-      // The view the page opened on keeps only the system (nothing of that kind is marked):
-      // widen it step by step rather than show an empty picture nobody asked for.
-      const wider = Object.keys(VIEWS).slice(1).concat("all");
-      while (!viewChosen && choice.value !== "all" && graph && graph.nodes(":visible").length <= 1) {
-        choice.value = wider[wider.indexOf(choice.value) + 1];
-        applyView();
-      }
-    }
-    focusFromAddress();
+    if (picture) picture.marksReady();
     document.getElementById("graph").dataset.marked = "true";
   }
 
@@ -422,11 +195,7 @@
         ),
         list(DP.t("unavailable_items"), items.filter((i) => !systems.includes(i)).map((i) => DP.thingLink(i, names[i]))),
       ].forEach((block) => block && result.append(...block));
-      if (graph) {
-        graph.nodes().removeClass("down");
-        for (const i of items) graph.getElementById(i).addClass("down");
-        graph.getElementById(unit).addClass("down");
-      }
+      if (picture) picture.markOnly(items.concat([unit]), "down");
       document.querySelectorAll("#tree-table .mark-down").forEach((m) => m.remove());
       items.concat([unit]).forEach((i) => markRow(i, "down"));
     });
@@ -435,20 +204,16 @@
   function start() {
     const data = document.getElementById("tree-data");
     tree = data ? JSON.parse(data.textContent) : null;
-    try {
-      draw();
-    } catch (e) {
-      const status = document.getElementById("graph-status");
-      if (status) status.textContent = DP.t("graph_no_library") + " (" + e.message + ")";
-    }
-    const choice = document.getElementById("graph-view");
-    const save = document.getElementById("graph-png");
-    if (save) save.addEventListener("click", savePicture);
-    if (choice) {
-      choice.addEventListener("change", function () {
-        viewChosen = true;
-        applyView();
-      });
+    const status = document.getElementById("graph-status");
+    if (tree && document.getElementById("graph")) {
+      if (!window.cytoscape || !window.DPTreePicture) status.textContent = DP.t("graph_no_library");
+      else {
+        try {
+          picture = window.DPTreePicture.draw(tree);
+        } catch (e) {
+          status.textContent = DP.t("graph_no_library") + " (" + e.message + ")";
+        }
+      }
     }
     markCutSets();
     sovereignty();
