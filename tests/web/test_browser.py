@@ -269,6 +269,14 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     kept = _reaching(tree["edges"], {target}, upward=True) | _reaching(tree["edges"], {target}, upward=False)
     faded = set(page.evaluate("window.defportGraph.nodes('.faded').map(n => n.id())"))
     assert faded == set(depth) - kept
+    # A failure pair's button in the table picks out both members' paths.
+    row = page.locator("#pairs-table tbody tr[data-iris]").first
+    pair = set(row.get_attribute("data-iris").split())
+    row.locator("button.paths").click()
+    assert set(page.evaluate("window.defportGraph.nodes(':selected').map(n => n.id())")) == pair
+    kept = _reaching(tree["edges"], pair, upward=True) | _reaching(tree["edges"], pair, upward=False)
+    faded = set(page.evaluate("window.defportGraph.nodes('.faded').map(n => n.id())"))
+    assert faded == set(depth) - kept
     # The view as a PNG for a report: a real image, named after the system and the view.
     with page.expect_download() as download:
         page.click("#graph-png")

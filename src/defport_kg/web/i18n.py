@@ -222,6 +222,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{iri} is not in this picture of the supply tree.",
         "nl": "{iri} staat niet in deze plaat van de toeleveringsboom.",
     },
+    "in_picture": {"en": "Picture", "nl": "Plaat"},
+    "show_paths": {"en": "paths", "nl": "paden"},
+    "show_paths_of": {"en": "Show the paths of {name} in the picture", "nl": "Toon de paden van {name} in de plaat"},
     "paths_on_dashboard": {"en": "the paths, on the risk dashboard", "nl": "de paden, op het risicodashboard"},
     "finding_stops_systems": {
         "en": "Single point of failure of these systems",

@@ -20,6 +20,19 @@
     return node ? node.label : null;
   }
 
+  /* A button that picks out these units' paths in the picture (nothing without a picture). */
+  function pathsButton(iris, name) {
+    if (!picture) return "";
+    const button = DP.el("button", {
+      type: "button",
+      class: "paths",
+      text: DP.t("show_paths"),
+      "aria-label": DP.t("show_paths_of", { name: name }),
+    });
+    button.addEventListener("click", () => picture.focus(iris));
+    return button;
+  }
+
   async function markCutSets() {
     const spofTable = document.getElementById("spof-table");
     const pairsTable = document.getElementById("pairs-table");
@@ -52,11 +65,17 @@
     }
     DP.fillTable(
       spofTable,
-      singles.map((iri) => ({ attrs: { "data-iri": iri }, cells: [DP.thingLink(iri, label(iri)), countryOf(iri)] }))
+      singles.map((iri) => ({
+        attrs: { "data-iri": iri },
+        cells: [DP.thingLink(iri, label(iri)), countryOf(iri), pathsButton([iri], label(iri))],
+      }))
     );
     DP.fillTable(
       pairsTable,
-      pairs.map((p) => ({ attrs: { "data-iris": p.join(" ") }, cells: p.map((iri) => DP.thingLink(iri, label(iri))) }))
+      pairs.map((p) => ({
+        attrs: { "data-iris": p.join(" ") },
+        cells: p.map((iri) => DP.thingLink(iri, label(iri))).concat([pathsButton(p, p.map(label).join(" + "))]),
+      }))
     );
     if (answer.body.complete === false) document.getElementById("pairs-incomplete").hidden = false;
     const status = document.getElementById("graph-status");

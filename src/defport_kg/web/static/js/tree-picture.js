@@ -57,27 +57,32 @@
     }
   }
 
-  /* `?focus=IRI` (the link on an organisation's page that stops this system): show that node's
-     paths as a tap would, widening the view when the node is not in it. */
+  /* `?focus=IRI` (the link on an organisation's page that stops this system). */
   function focusFromAddress() {
     const iri = new URLSearchParams(window.location.search).get("focus");
-    if (!graph || !iri) return;
-    const node = graph.getElementById(iri);
+    if (iri) focus([iri]);
+  }
+
+  /* Pick out these nodes' paths as a tap would, widening the view when one is not in it. */
+  function focus(iris) {
+    const nodes = graph.nodes().filter((n) => iris.includes(n.id()));
     const status = document.getElementById("graph-status");
-    if (node.empty()) {
-      status.textContent = DP.t("focus_not_in_tree", { iri: DP.compact(iri) });
+    if (nodes.empty()) {
+      status.textContent = DP.t("focus_not_in_tree", { iri: iris.map(DP.compact).join(", ") });
       return;
     }
     const choice = document.getElementById("graph-view");
-    if (!node.visible() && choice) {
+    if (nodes.some((n) => !n.visible()) && choice) {
       choice.value = "all";
       applyView();
     }
     graph.nodes().unselect();
-    node.select();
-    focusOn(node);
-    status.textContent = node.data("label") + " — " + DP.compact(iri);
-    document.getElementById("graph").dataset.focus = iri;
+    nodes.select();
+    focusOn(nodes);
+    status.textContent = nodes.map((n) => n.data("label")).join(" + ") + " — " + nodes.map((n) => DP.compact(n.id())).join(", ");
+    const host = document.getElementById("graph");
+    host.dataset.focus = nodes.map((n) => n.id()).join(" ");
+    host.scrollIntoView({ block: "nearest" });
   }
 
   /* A few tiers of a few nodes make a wide, flat picture: shrink the frame to it (between
@@ -116,7 +121,7 @@
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
-  /* A tapped node keeps its paths up to the system and the supply below it; the rest fades. */
+  /* Tapped nodes keep their paths up to the system and the supply below them; the rest fades. */
   function focusOn(node) {
     const kept = node.union(node.predecessors()).union(node.successors());
     graph.elements().removeClass("faded");
@@ -252,7 +257,7 @@
     const save = document.getElementById("graph-png");
     if (save) save.addEventListener("click", savePicture);
     window.defportGraph = graph;
-    return { mark: mark, markOnly: markOnly, marksReady: marksReady, marksFailed: marksFailed };
+    return { mark: mark, markOnly: markOnly, marksReady: marksReady, marksFailed: marksFailed, focus: focus };
   }
 
 
