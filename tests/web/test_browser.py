@@ -6,6 +6,7 @@ DEFPORT_KG_UPDATE_SCREENSHOTS=1, to docs/screenshots/ for the README)."""
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Any
 from urllib.parse import quote
@@ -289,6 +290,46 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
     assert width > 800 and height > 200
+    no_csp_violations(page)
+
+
+def test_column_layout_on_random_graphs_against_networkx(page: Any, live_server: LiveServer) -> None:
+    """layers.js on 300 random graphs, loops included: columns are networkx's longest chains once
+    the loops are cut, only a loop-closing edge points left, and no two nodes share a place."""
+    system = views.systems(live_server.store, "en")[0]["iri"]
+    page.goto(f"/risk?system={quote(system, safe='')}")
+    wait_until(page, "window.DPLayers")
+    rng = random.Random(7)
+    for case in range(300):
+        size = rng.randint(1, 40)
+        names = [f"n{i}" for i in range(size)]
+        edges = {(rng.choice(names), rng.choice(names)) for _ in range(rng.randint(0, 3 * size))}
+        if case % 2:  # half acyclic: edges from a lower number to a higher one only
+            edges = {(a, b) for a, b in edges if int(a[1:]) < int(b[1:])}
+        nodes = [{"id": n, "depth": rng.randint(0, 5)} for n in names]
+        edge_list = [{"source": a, "target": b} for a, b in sorted(edges)]
+        x, y = page.evaluate(
+            """([nodes, edges]) => {
+                const p = window.DPLayers.layeredPositions(nodes, edges);
+                return [Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.x])),
+                        Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.y]))];
+            }""",
+            [nodes, edge_list],
+        )
+        assert set(x) == set(names)
+        assert len({(x[n], y[n]) for n in names}) == size, f"case {case}: two nodes share a place"
+        graph = nx.DiGraph()
+        graph.add_nodes_from(names)
+        graph.add_edges_from((a, b) for a, b in edges if a != b)
+        for a, b in graph.edges:
+            if x[a] >= x[b]:
+                assert nx.has_path(graph, b, a), f"case {case}: {a}->{b} points left but closes no loop"
+        if nx.is_directed_acyclic_graph(graph):
+            chain = _longest_chain(set(names), list(graph.edges))
+            # Same column exactly when the longest chains are equally long, left to right by length.
+            for a in names:
+                for b in names:
+                    assert (chain[a] < chain[b]) == (x[a] < x[b]), f"case {case}: {a}, {b}"
     no_csp_violations(page)
 
 
