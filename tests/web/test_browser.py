@@ -450,6 +450,32 @@ def test_no_request_leaves_this_server_on_any_page(page: Any, live_server: LiveS
     no_csp_violations(page)
 
 
+def test_no_page_is_wider_than_a_narrow_screen(page: Any, live_server: LiveServer) -> None:
+    """On a 400-px screen a wide table scrolls in its own box; the page itself never scrolls sideways."""
+    store = live_server.store
+    network = views.network_of(store)
+    largest = max(
+        views.systems(store, "en"), key=lambda s: len(views.supply_tree(store, network, s["iri"], "en")["nodes"])
+    )
+    supplier = next(iter(network.org_country))
+    page.set_viewport_size({"width": 400, "height": 900})
+    for path in (
+        "/",
+        "/query",
+        "/search?q=radar",
+        f"/thing?iri={quote(supplier, safe='')}",
+        "/risk",
+        f"/risk?system={quote(largest['iri'], safe='')}",
+        "/scale",
+        "/imports",
+        "/login",
+    ):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400, path
+    no_csp_violations(page)
+
+
 def test_sign_in_with_a_key_then_query_search_and_sign_out(locked_page: Any, locked_server: LiveServer) -> None:
     """Reads need a key: the query page sends the browser to sign in; a wrong key says so; the right
     one is kept in an HttpOnly cookie that the editor's requests and the pages act as; signing out
