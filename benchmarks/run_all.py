@@ -21,6 +21,7 @@ FULL: list[list[str]] = [
     ["bench_sparql.py"],
     ["bench_sparql_stack.py"],
     ["bench_sparql_fronts.py"],
+    ["bench_request_path.py"],
     ["bench_load.py"],
 ]
 QUICK: list[list[str]] = [
@@ -30,6 +31,7 @@ QUICK: list[list[str]] = [
     ["bench_sparql.py", "--orgs", "10000", "--duration", "3"],
     ["bench_sparql_stack.py", "--requests", "1000"],
     ["bench_sparql_fronts.py", "--rounds", "1", "--seconds", "1"],
+    ["bench_request_path.py", "--rounds", "1", "--seconds", "1"],
     ["bench_load.py", "--seconds", "5", "--readers", "4"],
 ]
 
