@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,27 +113,15 @@ def main() -> None:
             "bare uvicorn app, the same bytes": bare_url,
             "oxigraph serve-read-only, query run": oxigraph_url,
         }
-        for name, target in setups.items():  # warm: connections, the cache
-            bench.load(name, target, bench.CHEAP, 2, 1.0, 30)
-
+        bench.warm(setups)
         print(
             f"cheap query ({len(answer.read_bytes())}-byte answer), {triples:,} quads, "
             f"{args.rounds} slices of {args.seconds:g} s per server, taking turns:"
         )
         for clients in (1, 8):
-            rates: dict[str, list[float]] = {name: [] for name in setups}
-            errors = 0
-            for _ in range(args.rounds):
-                for name, target in setups.items():
-                    figures = bench.load(name, target, bench.CHEAP, clients, args.seconds, 30)
-                    rates[name].append(figures.rps)
-                    errors += figures.errors
-            baseline = statistics.mean(rates["oxigraph serve-read-only, query run"])
+            rates, errors = bench.take_turns(setups, bench.CHEAP, clients, args.rounds, args.seconds)
             print(f"{clients} client(s) (errors: {errors}):")
-            for name, values in rates.items():
-                mean = statistics.mean(values)
-                slices = ", ".join(f"{value:,.0f}" for value in values)
-                print(f"  {name:<48} {mean:8,.0f} req/s  {mean / baseline:5.2f}x oxigraph serve  ({slices})")
+            bench.print_turns(rates, "oxigraph serve-read-only, query run", "oxigraph serve")
     finally:
         for process in processes:
             bench.stop(process)

@@ -159,6 +159,37 @@ def load(server: str, url: str | list[str], query: str, clients: int, duration: 
     return figures
 
 
+def warm(setups: dict[str, str | list[str]]) -> None:
+    """A second of light load on each setup: workers up, connections open, caches filled."""
+    for name, urls in setups.items():
+        load(name, urls, CHEAP, 2, 1.0, 30)
+
+
+def take_turns(
+    setups: dict[str, str | list[str]], query: str, clients: int, rounds: int, seconds: float
+) -> tuple[dict[str, list[float]], int]:
+    """``rounds`` slices of ``seconds`` per setup, the setups taking turns (this VM's speed drifts
+    over minutes): req/s per slice, and the errors of all of them."""
+    rates: dict[str, list[float]] = {name: [] for name in setups}
+    errors = 0
+    for _ in range(rounds):
+        for name, urls in setups.items():
+            figures = load(name, urls, query, clients, seconds, 30)
+            rates[name].append(figures.rps)
+            errors += figures.errors
+    return rates, errors
+
+
+def print_turns(rates: dict[str, list[float]], baseline: str, label: str) -> None:
+    """Each setup's mean req/s, its ratio to the ``baseline`` setup (called ``label``) and its slices."""
+    reference = statistics.mean(rates[baseline])
+    width = max(map(len, rates))
+    for name, values in rates.items():
+        mean = statistics.mean(values)
+        slices = ", ".join(f"{value:,.0f}" for value in values)
+        print(f"  {name:<{width}} {mean:8,.0f} req/s  {mean / reference:5.2f}x {label}  ({slices})")
+
+
 def query_name(query: str) -> str:
     return next(name for name, text in QUERIES.items() if text == query)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,25 +66,13 @@ def main() -> None:
             f"two servers, {args.workers_per_front} worker(s) each": fronts,
             "oxigraph serve-read-only": [oxigraph],
         }
-        for name, urls in setups.items():  # warm: workers up, connections and caches
-            bench.load(name, urls, bench.CHEAP, 2, 1.0, 30)
-
-        rates: dict[str, list[float]] = {name: [] for name in setups}
-        errors = 0
-        for _ in range(args.rounds):
-            for name, urls in setups.items():
-                figures = bench.load(name, urls, bench.CHEAP, args.clients, args.seconds, 30)
-                rates[name].append(figures.rps)
-                errors += figures.errors
-        baseline = statistics.mean(rates["oxigraph serve-read-only"])
+        bench.warm(setups)
+        rates, errors = bench.take_turns(setups, bench.CHEAP, args.clients, args.rounds, args.seconds)
         print(
             f"cheap query, result cache off, {triples:,} quads, {args.clients} clients, "
             f"{args.rounds} slices of {args.seconds:g} s per server, taking turns (errors: {errors}):"
         )
-        for name, values in rates.items():
-            mean = statistics.mean(values)
-            slices = ", ".join(f"{value:,.0f}" for value in values)
-            print(f"  {name:<36} {mean:8,.0f} req/s  {mean / baseline:5.2f}x oxigraph serve  ({slices})")
+        bench.print_turns(rates, "oxigraph serve-read-only", "oxigraph serve")
     finally:
         for process in processes:
             bench.stop(process)

@@ -49,6 +49,16 @@ def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
         time.sleep(0.2)
 
 
+def _cut_sets(server: LiveServer, system: str) -> dict[str, Any]:
+    """The organisations whose failure stops ``system``, alone or in pairs, as the risk API answers."""
+    params = {"item": system, "max_order": 2, "unit": "organisation"}
+    return httpx.get(server.url + "/api/risk/cut-sets", params=params, timeout=120).json()
+
+
+def _members(answer: dict[str, Any], order: int) -> set[str]:
+    return {m for c in answer["cut_sets"] if c["order"] == order for m in c["members"]}
+
+
 def test_language_switch_shows_dutch_interface_and_dutch_labels(page: Any, live_server: LiveServer) -> None:
     page.goto("/")
     assert page.get_attribute("html", "lang") == "en"
@@ -146,13 +156,8 @@ def test_dashboard_marks_the_nodes_the_risk_api_names(page: Any, live_server: Li
         assert page.locator('[data-unavailable="cut-sets"]').count() > 0
         pytest.skip("the risk API (GET /api/risk/cut-sets) does not exist yet")
     page.wait_for_selector("#graph[data-marked]")
-    answer = httpx.get(
-        live_server.url + "/api/risk/cut-sets",
-        params={"item": system, "max_order": 2, "unit": "organisation"},
-        timeout=120,
-    ).json()
-    singles = {c["members"][0] for c in answer["cut_sets"] if c["order"] == 1}
-    paired = {m for c in answer["cut_sets"] if c["order"] == 2 for m in c["members"]}
+    answer = _cut_sets(live_server, system)
+    singles, paired = _members(answer, 1), _members(answer, 2)
     marked_spof = set(page.evaluate("window.defportGraph.nodes('.spof').map(n => n.id())"))
     marked_pair = set(page.evaluate("window.defportGraph.nodes('.pair').map(n => n.id())"))
     assert marked_spof == singles
@@ -217,13 +222,8 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     )
     assert len(tree["nodes"]) > views.WHOLE_TREE_VIEW_MAX_NODES, "the example data has no large tree to test"
     system = tree["system"]
-    answer = httpx.get(
-        live_server.url + "/api/risk/cut-sets",
-        params={"item": system, "max_order": 2, "unit": "organisation"},
-        timeout=120,
-    ).json()
-    singles = {c["members"][0] for c in answer["cut_sets"] if c["order"] == 1}
-    paired = {m for c in answer["cut_sets"] if c["order"] == 2 for m in c["members"]}
+    answer = _cut_sets(live_server, system)
+    singles, paired = _members(answer, 1), _members(answer, 2)
     assert singles, "the largest example tree has no single point of failure to open on"
     page.goto(f"/risk?system={quote(system, safe='')}")
     page.wait_for_selector("#graph[data-marked]")
