@@ -177,7 +177,11 @@ def test_dashboard_marks_the_nodes_the_risk_api_names(page: Any, live_server: Li
         page.select_option("#impact-unit", unit)
         page.click("#impact-form button[type=submit]")
         page.wait_for_selector("#impact-result ul")
-        assert system in page.evaluate("window.defportGraph.nodes('.down').map(n => n.id())")
+        down = set(page.evaluate("window.defportGraph.nodes('.down').map(n => n.id())"))
+        assert system in down
+        # The picture turns to what went down and the paths to it (unless it shows the whole tree).
+        assert page.input_value("#graph-view") == "down"
+        assert _shown(page) == _reaching(tree["edges"], down | {system}, upward=True)
     no_csp_violations(page)
 
 

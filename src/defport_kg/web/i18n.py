@@ -289,6 +289,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "graph_view_marks": {"en": "paths to every marked node", "nl": "paden naar elke gemarkeerde knoop"},
     "graph_png": {"en": "Save picture (PNG)", "nl": "Plaat opslaan (PNG)"},
+    "graph_view_down": {
+        "en": "paths to what the what-if takes down",
+        "nl": "paden naar wat het scenario laat uitvallen",
+    },
     "graph_view_count": {
         "en": "{shown} of {total} nodes; tap a node to follow its paths.",
         "nl": "{shown} van {total} knopen; tik op een knoop om zijn paden te volgen.",

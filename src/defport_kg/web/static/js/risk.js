@@ -214,7 +214,10 @@
         ),
         list(DP.t("unavailable_items"), items.filter((i) => !systems.includes(i)).map((i) => DP.thingLink(i, names[i]))),
       ].forEach((block) => block && result.append(...block));
-      if (picture) picture.markOnly(items.concat([unit]), "down");
+      if (picture) {
+        picture.markOnly(items.concat([unit]), "down");
+        picture.showDown();
+      }
       document.querySelectorAll("#tree-table .mark-down").forEach((m) => m.remove());
       items.concat([unit]).forEach((i) => markRow(i, "down"));
     });

@@ -25,6 +25,7 @@
     spofs: ".spof",
     cut_sets: ".spof, .pair",
     marks: ".spof, .pair, .foreign_only, .export_control, .critical_raw_material, .data_gap",
+    down: ".down", // offered once a what-if has run
   };
 
   /* Show the chosen view's nodes in columns (layers.js) and fit them in the frame. A view of the marks
@@ -146,13 +147,25 @@
       applyView();
       // The view the page opened on keeps only the system (nothing of that kind is marked):
       // widen it step by step rather than show an empty picture nobody asked for.
-      const wider = Object.keys(VIEWS).slice(1).concat("all");
+      const wider = ["spofs", "cut_sets", "marks", "all"];
       while (!viewChosen && choice.value !== "all" && graph.nodes(":visible").length <= 1) {
         choice.value = wider[wider.indexOf(choice.value) + 1];
         applyView();
       }
     }
     focusFromAddress();
+  }
+
+  /* A what-if has marked what goes down: show those nodes and their paths (a view offered from
+     now on), unless the whole tree is on show, which holds them already. */
+  function showDown() {
+    const choice = document.getElementById("graph-view");
+    if (!choice) return;
+    if (!choice.querySelector('option[value="down"]')) {
+      choice.append(DP.el("option", { value: "down", text: DP.t("graph_view_down") }));
+    }
+    if (choice.value !== "all") choice.value = "down";
+    applyView();
   }
 
   /* Without the marks a view of their paths would be empty: show the whole tree instead. */
@@ -257,7 +270,7 @@
     const save = document.getElementById("graph-png");
     if (save) save.addEventListener("click", savePicture);
     window.defportGraph = graph;
-    return { mark: mark, markOnly: markOnly, marksReady: marksReady, marksFailed: marksFailed, focus: focus };
+    return { mark: mark, markOnly: markOnly, marksReady: marksReady, marksFailed: marksFailed, focus: focus, showDown: showDown };
   }
 
 
