@@ -251,6 +251,7 @@
       const id = event.target.id();
       const row = document.querySelector('#tree-table tr[data-iri="' + CSS.escape(id) + '"]');
       document.getElementById("graph-status").textContent = event.target.data("label") + " — " + DP.compact(id);
+      document.querySelectorAll("#tree-table tr.selected").forEach((r) => r.classList.remove("selected"));
       if (row) row.classList.add("selected");
       focusOn(event.target);
     });
