@@ -270,12 +270,12 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     assert _shown(page) == _reaching(tree["edges"], singles | paired | {system}, upward=True)
     # A tapped node keeps its paths up to the system and its supply below; the rest fades.
     target = sorted(singles)[0]
-    page.evaluate("iri => window.defportGraph.getElementById(iri).emit('tap')", target)
+    page.evaluate("iri => { window.defportGraph.getElementById(iri).emit('tap'); }", target)
     kept = _reaching(tree["edges"], {target}, upward=True) | _reaching(tree["edges"], {target}, upward=False)
     faded = set(page.evaluate("window.defportGraph.nodes('.faded').map(n => n.id())"))
     assert faded == set(depth) - kept
-    page.evaluate("iri => window.defportGraph.getElementById(iri).emit('tap')", system)
-    page.evaluate("iri => window.defportGraph.getElementById(iri).emit('tap')", target)
+    page.evaluate("iri => { window.defportGraph.getElementById(iri).emit('tap'); }", system)
+    page.evaluate("iri => { window.defportGraph.getElementById(iri).emit('tap'); }", target)
     assert page.eval_on_selector_all("#tree-table tr.selected", "rows => rows.map(r => r.dataset.iri)") == [target]
     # A failure pair's button in the table picks out both members' paths.
     row = page.locator("#pairs-table tbody tr[data-iris]").first
