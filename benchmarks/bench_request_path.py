@@ -82,18 +82,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="length of a slice")
     args = parser.parse_args()
 
-    from defport_kg.store import open_store
-
     workdir = Path(tempfile.mkdtemp(prefix="bench-request-path-"))
     processes: list[subprocess.Popen] = []
     try:
         store = workdir / "store"
-        init = [str(bench.BIN / "defport-kg"), "init", "--example", "--store", str(store)]
-        subprocess.run(init, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        handle = open_store(store)
-        triples = len(handle.raw)
-        handle.raw.backup(str(workdir / "oxigraph"))
-        handle.close()
+        triples = bench.example_store(store, workdir / "oxigraph")
 
         cached, url = bench.start_defport(store, bench.free_port(), cache_mb=64, copy_triples=None)
         processes.append(cached)

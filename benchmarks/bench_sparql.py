@@ -159,6 +159,21 @@ def load(server: str, url: str | list[str], query: str, clients: int, duration: 
     return figures
 
 
+def example_store(store: Path, oxigraph_db: Path) -> int:
+    """``defport-kg init --example`` into ``store``, and a copy of it that ``oxigraph serve`` can
+    open at ``oxigraph_db``; the store's quad count."""
+    from defport_kg.store import open_store
+
+    init = [str(BIN / "defport-kg"), "init", "--example", "--store", str(store)]
+    subprocess.run(init, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    handle = open_store(store)
+    try:
+        handle.raw.backup(str(oxigraph_db))
+        return len(handle.raw)
+    finally:
+        handle.close()
+
+
 def warm(setups: dict[str, str | list[str]]) -> None:
     """A second of light load on each setup: workers up, connections open, caches filled."""
     for name, urls in setups.items():

@@ -35,20 +35,13 @@ def main() -> None:
     parser.add_argument("--workers-per-front", type=int, default=1, help="query workers of each of the two servers")
     args = parser.parse_args()
 
-    from defport_kg.store import open_store
-
     workdir = Path(tempfile.mkdtemp(prefix="bench-sparql-fronts-"))
     processes: list[subprocess.Popen] = []
     try:
         stores = [workdir / name for name in ("single", "front-1", "front-2")]
-        init = [str(bench.BIN / "defport-kg"), "init", "--example", "--store", str(stores[0])]
-        subprocess.run(init, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        triples = bench.example_store(stores[0], workdir / "oxigraph")
         for copy in stores[1:]:
             shutil.copytree(stores[0], copy)
-        handle = open_store(stores[0])
-        triples = len(handle.raw)
-        handle.raw.backup(str(workdir / "oxigraph"))
-        handle.close()
 
         def start(store: Path, workers: int) -> str:
             process, url = bench.start_defport(store, bench.free_port(), cache_mb=0, copy_triples=None, workers=workers)
