@@ -215,7 +215,7 @@ def _shown(page: Any) -> set[str]:
     return set(page.evaluate("window.defportGraph.nodes(':visible').map(n => n.id())"))
 
 
-def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_that_matter(
+def test_dashboard_draws_a_large_tree_in_columns_and_opens_on_the_paths_that_matter(
     page: Any, live_server: LiveServer
 ) -> None:
     store = live_server.store
@@ -258,7 +258,7 @@ def test_dashboard_draws_a_large_tree_in_tier_columns_and_opens_on_the_paths_tha
     swept, unswept = page.evaluate(
         """() => {
             const g = window.defportGraph;
-            const nodes = g.nodes().map(n => ({id: n.id(), depth: n.data('depth')}));
+            const nodes = g.nodes().map(n => ({id: n.id()}));
             const edges = g.edges().map(e => ({source: e.source().id(), target: e.target().id()}));
             const L = window.DPLayers;
             return [L.crossings(L.layeredPositions(nodes, edges), edges),
@@ -313,7 +313,7 @@ def test_column_layout_on_random_graphs_against_networkx(page: Any, live_server:
         edges = {(rng.choice(names), rng.choice(names)) for _ in range(rng.randint(0, 3 * size))}
         if case % 2:  # half acyclic: edges from a lower number to a higher one only
             edges = {(a, b) for a, b in edges if int(a[1:]) < int(b[1:])}
-        nodes = [{"id": n, "depth": rng.randint(0, 5)} for n in names]
+        nodes = [{"id": n} for n in names]
         edge_list = [{"source": a, "target": b} for a, b in sorted(edges)]
         x, y = page.evaluate(
             """([nodes, edges]) => {

@@ -57,7 +57,7 @@
     return layer;
   }
 
-  /* Nodes: [{id, depth}] in the order to start from; edges: [{source, target}] (either direction
+  /* Nodes: [{id}] in the order to start from; edges: [{source, target}] (either direction
      across columns; edges within one column do not move anything). Returns {id: {x, y}}. */
   function layeredPositions(nodes, edges, options) {
     const opts = Object.assign({ columnGap: 150, rowGap: 58, sweeps: 4 }, options || {});

@@ -43,7 +43,7 @@
     }
     const visibleEdges = shown.edgesWith(shown);
     const positions = window.DPLayers.layeredPositions(
-      shown.map((n) => ({ id: n.id(), depth: n.data("depth") })),
+      shown.map((n) => ({ id: n.id() })),
       visibleEdges.map((e) => ({ source: e.source().id(), target: e.target().id() }))
     );
     shown.layout({ name: "preset", positions: (node) => positions[node.id()], fit: false, animate: false }).run();
@@ -185,7 +185,7 @@
     for (const n of tree.nodes) {
       elements.push({
         group: "nodes",
-        data: { id: n.id, label: n.label, kind: n.kind, depth: n.depth },
+        data: { id: n.id, label: n.label, kind: n.kind },
         classes: [n.kind].concat(n.flags).join(" "),
       });
     }
@@ -250,10 +250,9 @@
     graph.on("tap", "node", function (event) {
       const id = event.target.id();
       const row = document.querySelector('#tree-table tr[data-iri="' + CSS.escape(id) + '"]');
-      document.getElementById("graph-status").textContent = event.target.data("label") + " — " + DP.compact(id);
       document.querySelectorAll("#tree-table tr.selected").forEach((r) => r.classList.remove("selected"));
       if (row) row.classList.add("selected");
-      focusOn(event.target);
+      focus([id]);
     });
     graph.on("tap", function (event) {
       if (event.target === graph) graph.elements().removeClass("faded");
